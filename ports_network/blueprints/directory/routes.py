@@ -1,0 +1,4 @@
+"""PLACEHOLDER - being written."""
+from . import bp
+@bp.get("/")
+def index(): return "directory"

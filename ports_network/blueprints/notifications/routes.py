@@ -1,0 +1,6 @@
+"""PLACEHOLDER - being written."""
+from . import bp
+@bp.get("/")
+def index(): return "notifications"
+@bp.get("/preferences")
+def preferences(): return "preferences"

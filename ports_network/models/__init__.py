@@ -1,0 +1,49 @@
+"""The data model, one module per aggregate; importing this package registers every table."""
+
+from .audit import AuditEvent
+from .community import CommunityStatus, Phase, PortCommunity, SupportStage, community_port
+from .country import Country
+from .job import JobState
+from .mail import MailStatus, OutboxMail
+from .membership import (
+    CommunityRole,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipStatus,
+    RequestStatus,
+)
+from .notification import Delivery, Notification, NotificationPreference
+from .organisation import Organisation, Sector, StakeholderType
+from .port import Port
+from .stored_file import StoredFile
+from .user import User, Visibility
+
+__all__ = [
+    "AuditEvent",
+    "CommunityRole",
+    "CommunityStatus",
+    "Country",
+    "Delivery",
+    "Invitation",
+    "JobState",
+    "JoinRequest",
+    "MailStatus",
+    "Membership",
+    "MembershipStatus",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "OutboxMail",
+    "Phase",
+    "Port",
+    "PortCommunity",
+    "RequestStatus",
+    "Sector",
+    "StakeholderType",
+    "StoredFile",
+    "SupportStage",
+    "User",
+    "Visibility",
+    "community_port",
+]

@@ -1,0 +1,187 @@
+"""The one authorisation policy: `action -> predicate(user, obj)`, used by views, sockets and templates.
+
+Every rule of who may do what lives in POLICY below. List pages use the SQL builders next to it
+(`profiles_visible_to`), which express the same rules as queries; a matrix test checks they agree.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from .extensions import db
+from .models import CommunityRole, Membership, MembershipStatus, PortCommunity, StoredFile, User, Visibility
+
+Predicate = Callable[[Any, Any], bool]
+
+
+def is_signed_in(user: Any) -> bool:
+    """An authenticated, active account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_secretariat(user: Any) -> bool:
+    """A Technical Secretariat administrator."""
+    return is_signed_in(user) and user.is_secretariat
+
+
+def community_roles(user: Any) -> dict[int, CommunityRole]:
+    """The user's role in each community where their membership is active."""
+    if not is_signed_in(user):
+        return {}
+    rows = db.session.execute(
+        sa.select(Membership.community_id, Membership.role).where(
+            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+        )
+    )
+    return {community_id: role for community_id, role in rows}
+
+
+def role_in(user: Any, community: PortCommunity) -> CommunityRole | None:
+    """The user's active role in one community, or None."""
+    return community_roles(user).get(community.id)
+
+
+def is_network_member(user: Any) -> bool:
+    """Active member of at least one community, or Secretariat."""
+    return is_secretariat(user) or bool(community_roles(user))
+
+
+def _coordinates(user: Any, community: PortCommunity) -> bool:
+    return is_secretariat(user) or role_in(user, community) == CommunityRole.COORDINATOR
+
+
+def _member_of(user: Any, community: PortCommunity) -> bool:
+    return is_secretariat(user) or role_in(user, community) is not None
+
+
+def _may_request_join(user: Any, community: PortCommunity) -> bool:
+    return (
+        is_signed_in(user)
+        and user.is_confirmed
+        and not community.is_archived
+        and role_in(user, community) is None
+    )
+
+
+def _may_view_community(user: Any, community: PortCommunity) -> bool:
+    return not community.is_archived or is_secretariat(user)
+
+
+def _may_view_profile(viewer: Any, person: User) -> bool:
+    if not is_signed_in(viewer) or person.is_deleted:
+        return False
+    if viewer.id == person.id or is_secretariat(viewer):
+        return True
+    if person.visibility == Visibility.NETWORK:
+        return is_network_member(viewer)
+    if person.visibility == Visibility.COMMUNITY:
+        return bool(community_roles(viewer).keys() & community_roles(person).keys())
+    return False
+
+
+def _may_view_file(user: Any, stored: StoredFile) -> bool:
+    if stored.purpose == "logo":
+        return True
+    if stored.purpose == "avatar":
+        owner = db.session.get(User, stored.uploaded_by_id) if stored.uploaded_by_id else None
+        return owner is not None and owner.avatar_id == stored.id and _may_view_profile(user, owner)
+    return is_secretariat(user)
+
+
+def _anyone(_user: Any, _obj: Any = None) -> bool:
+    return True
+
+
+def _signed_in(user: Any, _obj: Any = None) -> bool:
+    return is_signed_in(user)
+
+
+def _secretariat(user: Any, _obj: Any = None) -> bool:
+    return is_secretariat(user)
+
+
+def _network_member(user: Any, _obj: Any = None) -> bool:
+    return is_network_member(user)
+
+
+POLICY: dict[str, Predicate] = {
+    "portal.view": _anyone,
+    "communities.view": _may_view_community,
+    "communities.request_join": _may_request_join,
+    "communities.view_members": _member_of,
+    "communities.leave": lambda user, community: role_in(user, community) is not None,
+    "communities.manage_members": _coordinates,
+    "directory.view": _network_member,
+    "users.view_profile": _may_view_profile,
+    "account.manage": _signed_in,
+    "notifications.view": _signed_in,
+    "files.view": _may_view_file,
+    "admin.access": _secretariat,
+    "mail.view_outbox": _secretariat,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether `user` may perform `action` on `obj`; unknown actions are refused loudly."""
+    try:
+        predicate = POLICY[action]
+    except KeyError:
+        raise LookupError(f"unknown permission action {action!r}") from None
+    return bool(predicate(user, obj))
+
+
+def authorize(action: str, obj: Any = None, *, hide: bool = False) -> None:
+    """Abort the request unless the current user may act: 401 to sign in, 404 when `hide`, else 403."""
+    if can(current_user, action, obj):
+        return
+    if hide:
+        abort(404)
+    abort(403 if is_signed_in(current_user) else 401)
+
+
+def requires(action: str) -> Callable:
+    """View decorator for actions that need no loaded object."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            authorize(action)
+            return view(*args, **kwargs)
+
+        guarded.required_action = action
+        return guarded
+
+    return decorator
+
+
+def _active_community_ids(user_id_column: Any) -> sa.Select:
+    return sa.select(Membership.community_id).where(
+        Membership.user_id == user_id_column, Membership.status == MembershipStatus.ACTIVE
+    )
+
+
+def profiles_visible_to(viewer: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on User equal to `can(viewer, "users.view_profile", user)`."""
+    if not is_signed_in(viewer):
+        return sa.false()
+    alive = User.deleted_at.is_(None)
+    if is_secretariat(viewer):
+        return alive
+    shares_community = sa.exists(
+        sa.select(Membership.id).where(
+            Membership.user_id == User.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.community_id.in_(_active_community_ids(viewer.id)),
+        )
+    )
+    visible = sa.or_(
+        User.id == viewer.id,
+        sa.and_(User.visibility == Visibility.COMMUNITY, shares_community),
+    )
+    if is_network_member(viewer):
+        visible = sa.or_(visible, User.visibility == Visibility.NETWORK)
+    return sa.and_(alive, visible)

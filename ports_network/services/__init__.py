@@ -1,0 +1,1 @@
+"""Business rules and transactions; HTTP, Socket.IO, the CLI and tests all call these."""

@@ -1,0 +1,3 @@
+"""PLACEHOLDER - being written: memberships service."""
+def expire_invitations():
+    return 0

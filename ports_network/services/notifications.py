@@ -1,0 +1,188 @@
+"""The one notification service: in-app notices plus mail, immediately or in a daily digest, by preference.
+
+Later features add their kinds to KINDS and call `notify`.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..labels import label
+from ..links import external_url
+from ..models import CommunityRole, Delivery, Notification, NotificationPreference, User
+from ..models.base import utcnow
+from . import mail
+
+
+# Preferences are chosen per group of related kinds, named here as the preferences page shows them.
+GROUPS: dict[str, Any] = {
+    "join_requests": _l("Requests to join a community I coordinate"),
+    "join_decisions": _l("Decisions on my requests to join"),
+    "memberships": _l("Changes to my memberships"),
+}
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notice: its preference group, how its text is made, its default delivery."""
+
+    group: str
+    render: Callable[[dict[str, Any]], str]
+    default: Delivery = Delivery.IMMEDIATE
+
+
+KINDS: dict[str, NotificationKind] = {
+    "join_request.received": NotificationKind(
+        "join_requests",
+        lambda p: gettext(
+            "%(person)s asks to join %(community)s on behalf of %(organisation)s.",
+            person=p["person"],
+            community=p["community"],
+            organisation=p["organisation"],
+        ),
+    ),
+    "join_request.approved": NotificationKind(
+        "join_decisions",
+        lambda p: gettext("Welcome! Your request to join %(community)s was approved.", community=p["community"]),
+    ),
+    "join_request.rejected": NotificationKind(
+        "join_decisions",
+        lambda p: gettext(
+            "Your request to join %(community)s was not approved: %(message)s",
+            community=p["community"],
+            message=p["message"],
+        ),
+    ),
+    "membership.role_changed": NotificationKind(
+        "memberships",
+        lambda p: gettext(
+            "Your role in %(community)s is now: %(role)s.",
+            community=p["community"],
+            role=label(CommunityRole(p["role"])),
+        ),
+    ),
+    "membership.removed": NotificationKind(
+        "memberships",
+        lambda p: gettext("You are no longer a member of %(community)s.", community=p["community"]),
+    ),
+}
+
+
+def delivery_for(user: User, kind: str) -> Delivery:
+    """The delivery the user chose for a kind, or the kind's default."""
+    chosen = db.session.get(NotificationPreference, (user.id, KINDS[kind].group))
+    return chosen.delivery if chosen else KINDS[kind].default
+
+
+def preferences(user: User) -> dict[str, Delivery]:
+    """The user's delivery for every preference group (defaults filled in)."""
+    saved = dict(
+        db.session.execute(
+            sa.select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
+    return {group: saved.get(group, Delivery.IMMEDIATE) for group in GROUPS}
+
+
+def set_preferences(user: User, choices: dict[str, Delivery]) -> None:
+    """Save the user's delivery choice for each preference group."""
+    unknown = set(choices) - set(GROUPS)
+    if unknown:
+        raise KeyError(f"unknown notification groups {sorted(unknown)}")
+    for group, delivery in choices.items():
+        db.session.merge(NotificationPreference(user_id=user.id, kind=group, delivery=delivery))
+    db.session.commit()
+
+
+def text_of(notification: Notification, locale: str | None = None) -> str:
+    """The notice's text, in `locale` (default: the active request locale)."""
+    kind = KINDS.get(notification.kind)
+    if kind is None:
+        return notification.kind
+    if locale is None:
+        return kind.render(notification.params)
+    with force_locale(locale):
+        return kind.render(notification.params)
+
+
+def notify(user: User, kind: str, params: dict[str, Any], link: str | None = None) -> Notification | None:
+    """Notify one person in their chosen way; part of the caller's transaction (the caller commits)."""
+    delivery = delivery_for(user, kind)
+    if delivery == Delivery.OFF or user.is_deleted:
+        return None
+    notice = Notification(user_id=user.id, kind=kind, params=params, link=link)
+    notice.digest_pending = delivery == Delivery.DIGEST
+    db.session.add(notice)
+    if delivery == Delivery.IMMEDIATE:
+        mail.queue_templated(
+            user.email,
+            user.preferred_locale,
+            "notification",
+            text=text_of(notice, user.preferred_locale),
+            link=_absolute(link),
+            preferences_url=external_url("notifications.preferences"),
+        )
+    return notice
+
+
+def _absolute(link: str | None) -> str | None:
+    if not link:
+        return None
+    return external_url("main.index").rstrip("/") + link
+
+
+def unread_count(user: User) -> int:
+    """How many notices the user has not read."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    ) or 0
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    """The user's newest notices."""
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notices (or all of them) read; returns how many changed."""
+    query = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    changed = db.session.execute(query.values(read_at=utcnow())).rowcount
+    db.session.commit()
+    return changed
+
+
+def send_digests() -> int:
+    """Mail each person one digest of their pending digest notices; returns how many digests were queued."""
+    pending = db.session.scalars(sa.select(Notification).where(Notification.digest_pending.is_(True))).all()
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for notice in pending:
+        by_user[notice.user_id].append(notice)
+    for user_id, notices in by_user.items():
+        user = db.session.get(User, user_id)
+        if not user.is_deleted:
+            items = [(text_of(n, user.preferred_locale), _absolute(n.link)) for n in notices]
+            mail.queue_templated(user.email, user.preferred_locale, "digest", items=items,
+                                 preferences_url=external_url("notifications.preferences"))
+        for notice in notices:
+            notice.digest_pending = False
+    db.session.commit()
+    return len(by_user)

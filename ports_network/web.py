@@ -1,0 +1,87 @@
+"""Request-level wiring: sign-in loading, security headers and the globals every template gets."""
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Flask, Response, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from . import security
+from .extensions import db, login_manager
+from .i18n import LANGUAGE_NAMES, current_locale
+from .models import User
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    """Load the signed-in user by their session token (rotated on password change and deletion)."""
+    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site relative paths are followed after sign-in (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def login_redirect() -> Response:
+    """Send an anonymous visitor to the sign-in page, remembering where they were going."""
+    target = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=target if is_safe_next(target) else None))
+
+
+def _set_security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def _unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    from .services.notifications import unread_count  # noqa: PLC0415 - services import web helpers
+
+    return unread_count(current_user)
+
+
+def _template_globals() -> dict[str, Any]:
+    return {
+        "can": lambda action, obj=None: security.can(current_user, action, obj),
+        "current_locale": current_locale(),
+        "language_names": LANGUAGE_NAMES,
+        "unread_notifications": _unread_notifications(),
+    }
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Install the sign-in loader, security headers and template globals."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.after_request(_set_security_headers)
+    app.context_processor(_template_globals)

@@ -1,0 +1,102 @@
+"""factory_boy factories over the real models; personas in conftest.py are built from these."""
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from ports_network.extensions import db
+from ports_network.models import (
+    CommunityRole,
+    Country,
+    Membership,
+    Organisation,
+    Phase,
+    Port,
+    PortCommunity,
+    Sector,
+    StakeholderType,
+    User,
+)
+from ports_network.models.base import utcnow
+from ports_network.services.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+
+
+def location_code(n: int) -> str:
+    """The n-th three-letter location part of a UN/LOCODE (AAA, AAB, ...)."""
+    return "".join(chr(65 + n // 26**power % 26) for power in (2, 1, 0))
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class CountryFactory(BaseFactory):
+    class Meta:
+        model = Country
+        sqlalchemy_get_or_create = ("alpha2",)
+
+    alpha2 = "PE"
+    alpha3 = factory.LazyAttribute(lambda o: {"PE": "PER", "CL": "CHL", "CO": "COL", "MX": "MEX"}[o.alpha2])
+
+
+class PortFactory(BaseFactory):
+    class Meta:
+        model = Port
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Port {n}")
+    unlocode = factory.LazyAttributeSequence(lambda o, n: o.country.alpha2 + location_code(n))
+    latitude = -12.05
+    longitude = -77.15
+
+
+class CommunityFactory(BaseFactory):
+    class Meta:
+        model = PortCommunity
+
+    name = factory.Sequence(lambda n: f"Port community {n}")
+    slug = factory.Sequence(lambda n: f"community-{n}")
+    country = factory.SubFactory(CountryFactory)
+    phase = Phase.I
+    description = factory.LazyFunction(lambda: {"en": "A port logistics community.", "es": "Una comunidad logística portuaria."})
+
+    @factory.post_generation
+    def ports(self, create, extracted, **kwargs):
+        self.ports = list(extracted) if extracted else [PortFactory(country=self.country)]
+        if create:
+            db.session.commit()
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    stakeholder_type = StakeholderType.PORT_AUTHORITY
+    sector = Sector.PUBLIC
+    country = factory.SubFactory(CountryFactory)
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    email_confirmed_at = factory.LazyFunction(utcnow)
+    preferred_locale = "en"
+
+
+class MembershipFactory(BaseFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    community = factory.SubFactory(CommunityFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = CommunityRole.MEMBER
