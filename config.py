@@ -79,6 +79,7 @@ class Config:
 class DevelopmentConfig(Config):
     """Local development: debug on, in-process scheduler, mail printed to the console."""
 
+    CONFIG_NAME = "development"
     DEBUG = True
     SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", True)
 
@@ -86,6 +87,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     """Tests: CSRF stays on (the test client knows it); fast hashing; no background threads."""
 
+    CONFIG_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
@@ -98,6 +100,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: secure cookies; refuses to start without real secrets (checked in create_app)."""
 
+    CONFIG_NAME = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"

@@ -1,10 +1,12 @@
 """Shared fixtures: the app on SQLite (or TEST_DATABASE_URL), a CSRF-aware client, and personas."""
 
+import contextvars
 import hashlib
 import os
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -29,14 +31,20 @@ class CSRFClient(FlaskClient):
 
     def open(self, *args, csrf: bool = True, **kwargs):
         method = (kwargs.get("method") or "GET").upper()
-        if csrf and method not in SAFE_METHODS and not args:
+        builds_own_request = bool(args) and not isinstance(args[0], str)
+        if csrf and method not in SAFE_METHODS and not builds_own_request:
             if "json" in kwargs:
                 kwargs.setdefault("headers", {})["X-CSRFToken"] = self.csrf_token()
             else:
                 data = kwargs.setdefault("data", {})
                 if isinstance(data, dict):
                     data.setdefault("csrf_token", self.csrf_token())
-        return super().open(*args, **kwargs)
+        # A fresh context per request, as in production: the test's own app context (and its `g`,
+        # where Flask-Login and Flask-Babel cache per-request state) must not leak into the request.
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()  # the test then sees what the request committed
+        return response
 
 
 def _check_database_reachable(url: str) -> None:

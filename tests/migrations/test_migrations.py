@@ -1,0 +1,60 @@
+"""`flask db upgrade` builds the schema on an empty database, and the migrations match the models."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from ports_network.extensions import db
+
+from ..databases import fresh_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _flask_db(database_url: str, *args: str) -> None:
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "FLASK_CONFIG": "development",
+        "DATABASE_URL": database_url,
+        "SCHEDULER_ENABLED": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def _schema_differences(database_url: str) -> list:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, db.metadata)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty database of the same kind as the suite's."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+def test_upgrade_on_empty_database_matches_the_models(app, empty_database):
+    _flask_db(empty_database, "upgrade")
+    assert _schema_differences(empty_database) == []
+
+
+def test_downgrade_to_base_and_upgrade_again(app, empty_database):
+    _flask_db(empty_database, "upgrade")
+    _flask_db(empty_database, "downgrade", "base")
+    _flask_db(empty_database, "upgrade")
+    assert _schema_differences(empty_database) == []
