@@ -29,19 +29,19 @@ class Job:
 
 
 def _send_outbox() -> object:
-    from .mail import send_due  # noqa: PLC0415 - keeps the registry importable without the mail stack
+    from .mail import send_due  # imported late: keeps the registry importable without the mail stack
 
     return send_due()
 
 
 def _send_digests() -> object:
-    from .notifications import send_digests  # noqa: PLC0415
+    from .notifications import send_digests
 
     return send_digests()
 
 
 def _expire_invitations() -> object:
-    from .memberships import expire_invitations  # noqa: PLC0415
+    from .memberships import expire_invitations
 
     return expire_invitations()
 
@@ -89,12 +89,14 @@ def run_job(job: Job, now: datetime | None = None) -> bool:
     error = None
     try:
         job.run()
-    except Exception as exc:  # noqa: BLE001 - one failing job must not stop the others
+    except Exception as exc:  # one failing job must not stop the others
         db.session.rollback()
         error = f"{type(exc).__name__}: {exc}"
         logger.exception("job %s failed", job.name)
     db.session.execute(
-        sa.update(JobState).where(JobState.name == job.name).values(last_finished_at=utcnow(), last_error=error)
+        sa.update(JobState)
+        .where(JobState.name == job.name)
+        .values(last_finished_at=utcnow(), last_error=error)
     )
     db.session.commit()
     return True
@@ -103,6 +105,35 @@ def run_job(job: Job, now: datetime | None = None) -> bool:
 def run_due(now: datetime | None = None) -> list[str]:
     """Run every due job; returns the names of those that ran."""
     return [job.name for job in list(JOBS.values()) if run_job(job, now)]
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """One registered job with its interval and the outcome of its last run, for `flask jobs list`."""
+
+    name: str
+    every: timedelta
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    last_error: str | None
+
+
+def status() -> list[JobStatus]:
+    """Every registered job, with when it last ran and how that went (never-run jobs included)."""
+    states = {state.name: state for state in db.session.scalars(sa.select(JobState))}
+    result = []
+    for job in sorted(JOBS.values(), key=lambda j: j.name):
+        state = states.get(job.name)
+        result.append(
+            JobStatus(
+                job.name,
+                job.every,
+                state.last_started_at if state else None,
+                state.last_finished_at if state else None,
+                state.last_error if state else None,
+            )
+        )
+    return result
 
 
 def start_in_process_scheduler(app: Flask) -> threading.Thread:
@@ -115,7 +146,7 @@ def start_in_process_scheduler(app: Flask) -> threading.Thread:
             with app.app_context():
                 try:
                     run_due()
-                except Exception:  # noqa: BLE001 - e.g. the schema is not created yet; try again later
+                except Exception:  # e.g. the schema is not created yet; try again later
                     logger.exception("scheduled jobs failed")
                 finally:
                     db.session.remove()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 
 from ..extensions import db
@@ -42,8 +42,10 @@ def queue_mail(recipient: str, subject: str, body: str, attachment: Attachment |
 
 def queue_templated(recipient: str, locale: str, template: str, **context) -> OutboxMail:
     """Render `mail/<template>.txt` in the recipient's language (first line is the subject) and queue it."""
+    # Rendered straight from the Jinja environment, without the page context processors: mail is also
+    # queued from jobs and the CLI, where there is no request, no signed-in user and no page globals.
     with force_locale(locale):
-        text = render_template(f"mail/{template}.txt", **context)
+        text = current_app.jinja_env.get_template(f"mail/{template}.txt").render(**context)
     subject, _, body = text.strip().partition("\n")
     return queue_mail(recipient, subject.strip(), body.strip() + "\n")
 
@@ -77,7 +79,7 @@ def _attempt(mail: OutboxMail, now: datetime, report: SendReport) -> None:
     mail.attempts += 1
     try:
         deliver(mail)
-    except (OSError, smtplib.SMTPException) as error:
+    except Exception as error:  # whatever failed (network, address, encoding): record it, retry later
         mail.last_error = f"{type(error).__name__}: {error}"[:2000]
         if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
             mail.status = MailStatus.FAILED
@@ -86,6 +88,13 @@ def _attempt(mail: OutboxMail, now: datetime, report: SendReport) -> None:
         else:
             mail.next_attempt_at = now + min(timedelta(minutes=2**mail.attempts), MAX_BACKOFF)
             report.retried += 1
+            logger.warning(
+                "mail %s to %s not sent (attempt %s): %s",
+                mail.id,
+                mail.recipient,
+                mail.attempts,
+                mail.last_error,
+            )
         return
     mail.status = MailStatus.SENT
     mail.sent_at = now

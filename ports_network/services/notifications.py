@@ -6,6 +6,7 @@ Later features add their kinds to KINDS and call `notify`.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,6 @@ from ..links import external_url
 from ..models import CommunityRole, Delivery, Notification, NotificationPreference, User
 from ..models.base import utcnow
 from . import mail
-
 
 # Preferences are chosen per group of related kinds, named here as the preferences page shows them.
 GROUPS: dict[str, Any] = {
@@ -49,7 +49,9 @@ KINDS: dict[str, NotificationKind] = {
     ),
     "join_request.approved": NotificationKind(
         "join_decisions",
-        lambda p: gettext("Welcome! Your request to join %(community)s was approved.", community=p["community"]),
+        lambda p: gettext(
+            "Welcome! Your request to join %(community)s was approved.", community=p["community"]
+        ),
     ),
     "join_request.rejected": NotificationKind(
         "join_decisions",
@@ -89,7 +91,12 @@ def preferences(user: User) -> dict[str, Delivery]:
             )
         ).all()
     )
-    return {group: saved.get(group, Delivery.IMMEDIATE) for group in GROUPS}
+    return {group: saved.get(group, group_default(group)) for group in GROUPS}
+
+
+def group_default(group: str) -> Delivery:
+    """The delivery a group has before the person chooses: that of its kinds (immediate if none yet)."""
+    return next((kind.default for kind in KINDS.values() if kind.group == group), Delivery.IMMEDIATE)
 
 
 def set_preferences(user: User, choices: dict[str, Delivery]) -> None:
@@ -141,11 +148,14 @@ def _absolute(link: str | None) -> str | None:
 
 def unread_count(user: User) -> int:
     """How many notices the user has not read."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:
@@ -157,6 +167,31 @@ def recent(user: User, limit: int = 50) -> list[Notification]:
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
+    )
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    """One notice ready for display: its text in the current language, its link, whether it is unread."""
+
+    id: int
+    text: str
+    link: str | None
+    created_at: datetime
+    unread: bool
+
+
+def listing(user: User, limit: int = 50) -> list[NoticeItem]:
+    """The user's newest notices with their text rendered in the active locale."""
+    return [
+        NoticeItem(n.id, text_of(n), n.link, n.created_at, n.read_at is None) for n in recent(user, limit)
+    ]
+
+
+def find(user: User, notification_id: int) -> Notification | None:
+    """One of the user's own notices (None for someone else's, so it cannot be told from a missing one)."""
+    return db.session.scalar(
+        sa.select(Notification).where(Notification.id == notification_id, Notification.user_id == user.id)
     )
 
 
@@ -180,8 +215,13 @@ def send_digests() -> int:
         user = db.session.get(User, user_id)
         if not user.is_deleted:
             items = [(text_of(n, user.preferred_locale), _absolute(n.link)) for n in notices]
-            mail.queue_templated(user.email, user.preferred_locale, "digest", items=items,
-                                 preferences_url=external_url("notifications.preferences"))
+            mail.queue_templated(
+                user.email,
+                user.preferred_locale,
+                "digest",
+                items=items,
+                preferences_url=external_url("notifications.preferences"),
+            )
         for notice in notices:
             notice.digest_pending = False
     db.session.commit()

@@ -1,0 +1,40 @@
+"""The delivery preferences form: one select per preference group of the notification service."""
+
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import InputRequired
+
+from ...labels import choices
+from ...models import Delivery
+from ...services.notifications import GROUPS
+
+
+class PreferencesForm(FlaskForm):
+    """Built with one field per group by `preferences_form`; groups come from the service, not the view."""
+
+
+def delivery_options() -> list[SelectChoice]:
+    """The delivery choices with their translated labels (WTForms 3.3 wants SelectChoice, not tuples)."""
+    return [SelectChoice(value, label) for value, label in choices(Delivery)]
+
+
+def preferences_form(current: dict[str, Delivery]) -> PreferencesForm:
+    """A preferences form with a select for every group, pre-filled with the person's current choices."""
+
+    class Form(PreferencesForm):
+        pass
+
+    for group, group_label in GROUPS.items():
+        setattr(
+            Form,
+            group,
+            SelectField(
+                group_label, choices=delivery_options(), coerce=Delivery, validators=[InputRequired()]
+            ),
+        )
+    return Form(data={group: delivery.value for group, delivery in current.items()})
+
+
+def chosen(form: PreferencesForm) -> dict[str, Delivery]:
+    """The submitted delivery for every group."""
+    return {group: Delivery(form[group].data) for group in GROUPS}
