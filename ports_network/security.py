@@ -13,7 +13,18 @@ from flask import abort
 from flask_login import current_user
 
 from .extensions import db
-from .models import CommunityRole, Membership, MembershipStatus, PortCommunity, StoredFile, User, Visibility
+from .models import (
+    CommunityRole,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipStatus,
+    PortCommunity,
+    RequestStatus,
+    StoredFile,
+    User,
+    Visibility,
+)
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -67,6 +78,24 @@ def _may_request_join(user: Any, community: PortCommunity) -> bool:
     )
 
 
+def _may_withdraw_request(user: Any, join_request: JoinRequest) -> bool:
+    return (
+        is_signed_in(user)
+        and join_request.user_id == user.id
+        and join_request.status == RequestStatus.PENDING
+    )
+
+
+def _may_accept_invitation(user: Any, invitation: Invitation) -> bool:
+    return (
+        is_signed_in(user)
+        and invitation.status == RequestStatus.PENDING
+        and not invitation.community.is_archived
+        and (user.email or "").casefold() == invitation.email.casefold()
+        and role_in(user, invitation.community) is None
+    )
+
+
 def _may_view_community(user: Any, community: PortCommunity) -> bool:
     return not community.is_archived or is_secretariat(user)
 
@@ -113,6 +142,9 @@ POLICY: dict[str, Predicate] = {
     "communities.view": _may_view_community,
     "communities.request_join": _may_request_join,
     "communities.view_members": _member_of,
+    "communities.withdraw_request": _may_withdraw_request,
+    "communities.view_invitation": lambda user, _invitation: is_signed_in(user),
+    "communities.accept_invitation": _may_accept_invitation,
     "communities.leave": lambda user, community: role_in(user, community) is not None,
     "communities.manage_members": _coordinates,
     "directory.view": _network_member,
@@ -159,8 +191,10 @@ def requires(action: str) -> Callable:
 
 
 def _active_community_ids(user_id_column: Any) -> sa.Select:
-    return sa.select(Membership.community_id).where(
-        Membership.user_id == user_id_column, Membership.status == MembershipStatus.ACTIVE
+    # An alias, so this never correlates with a `membership` table of an enclosing query.
+    own = sa.orm.aliased(Membership)
+    return sa.select(own.community_id).where(
+        own.user_id == user_id_column, own.status == MembershipStatus.ACTIVE
     )
 
 
@@ -171,11 +205,13 @@ def profiles_visible_to(viewer: Any) -> sa.ColumnElement[bool]:
     alive = User.deleted_at.is_(None)
     if is_secretariat(viewer):
         return alive
+    # Aliased so that it correlates only with User, also inside queries that select memberships.
+    theirs = sa.orm.aliased(Membership)
     shares_community = sa.exists(
-        sa.select(Membership.id).where(
-            Membership.user_id == User.id,
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.community_id.in_(_active_community_ids(viewer.id)),
+        sa.select(theirs.id).where(
+            theirs.user_id == User.id,
+            theirs.status == MembershipStatus.ACTIVE,
+            theirs.community_id.in_(_active_community_ids(viewer.id)),
         )
     )
     visible = sa.or_(
