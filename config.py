@@ -68,6 +68,7 @@ class Config:
     STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "us-east-1")
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
     IMAGE_MAX_BYTES = _env_int("IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+    IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 24_000_000)
 
     SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
@@ -91,7 +92,8 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = os.environ.get("TEST_REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     MAIL_BACKEND = "console"
     SCHEDULER_ENABLED = False
     ARGON2_FAST = True

@@ -57,10 +57,14 @@ def _http_error(error: HTTPException):
 
         if not wants_json():
             return login_redirect()
-    description = None
-    if error.code == 413:
-        description = ERROR_MESSAGES[413]
+    # Only messages we wrote ourselves are shown: rate-limit messages are ours; other descriptions are
+    # Werkzeug's English defaults.
+    description = error.description if error.code == 429 and _is_custom(error) else None
     return error_response(error.code or 500, description)
+
+
+def _is_custom(error: HTTPException) -> bool:
+    return error.description != type(error).description
 
 
 def _csrf_error(error: CSRFError):

@@ -1,6 +1,6 @@
 """Language selection: the user's preference, else the session's choice, else the browser's."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -8,6 +8,8 @@ from flask_login import current_user
 def select_locale() -> str:
     """Locale for this request, always one of the configured LANGUAGES."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs render in an explicit locale (force_locale) or the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.preferred_locale in languages:
         return current_user.preferred_locale
     if session.get("locale") in languages:

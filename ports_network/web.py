@@ -61,7 +61,7 @@ def _set_security_headers(response: Response) -> Response:
 
 
 def _unread_notifications() -> int:
-    if not current_user.is_authenticated:
+    if not current_user or not current_user.is_authenticated:
         return 0
     from .services.notifications import unread_count  # noqa: PLC0415 - services import web helpers
 

@@ -22,9 +22,9 @@ def extracted_ids(tmp_path_factory) -> set:
     """Message ids found in the code and templates right now."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
          "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "ports_network"],
-        cwd=ROOT, check=True,
+        cwd=ROOT, check=True, capture_output=True,
     )
     with open(pot, "rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
