@@ -1,6 +1,8 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
+
 from flask import current_app
 
 from alembic import context
@@ -43,6 +45,17 @@ target_db = current_app.extensions['migrate'].db
 # can be acquired:
 # my_important_option = config.get_main_option("my_important_option")
 # ... etc.
+
+
+def render_item(type_, obj, autogen_context):
+    """Render the project's column types as plain SQLAlchemy types, so migrations import nothing from the app."""
+    from ports_network.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    if type_ == "type" and isinstance(obj, sa.Enum):
+        return f"sa.String(length={obj.length})"
+    return False
 
 
 def get_metadata():
@@ -91,6 +104,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("render_item", render_item)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
