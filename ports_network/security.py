@@ -167,11 +167,11 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
 
 def authorize(action: str, obj: Any = None, *, hide: bool = False) -> None:
-    """Abort the request unless the current user may act: 401 to sign in, 404 when `hide`, else 403."""
+    """Abort unless the current user may act: 404 when `hide`, else 401 (sign in) or 403."""
     if can(current_user, action, obj):
         return
     if hide:
-        abort(404)
+        abort(404)  # the object's existence is private, even from people signed out
     abort(403 if is_signed_in(current_user) else 401)
 
 

@@ -5,14 +5,14 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint."""
-    from .account import bp as account  # noqa: PLC0415
-    from .admin import bp as admin  # noqa: PLC0415
-    from .auth import bp as auth  # noqa: PLC0415
-    from .communities import bp as communities  # noqa: PLC0415
-    from .directory import bp as directory  # noqa: PLC0415
-    from .files import bp as files  # noqa: PLC0415
-    from .main import bp as main  # noqa: PLC0415
-    from .notifications import bp as notifications  # noqa: PLC0415
+    from .account import bp as account
+    from .admin import bp as admin
+    from .auth import bp as auth
+    from .communities import bp as communities
+    from .directory import bp as directory
+    from .files import bp as files
+    from .main import bp as main
+    from .notifications import bp as notifications
 
     app.register_blueprint(main)
     app.register_blueprint(auth, url_prefix="/auth")

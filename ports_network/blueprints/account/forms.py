@@ -9,7 +9,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...labels import choices
 from ...models import Visibility
 from ...services.accounts import MAX_BIO_LENGTH
-from ..auth.forms import email_field, language_choices, options
+from ..auth.forms import email_field
+from ..forms import language_choices, options
 
 
 def _optional_id(value: object) -> int | None:

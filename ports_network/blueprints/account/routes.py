@@ -13,7 +13,7 @@ from ...labels import label
 from ...models import User
 from ...security import requires
 from ...services import account_data, accounts, countries
-from ..auth.forms import apply_domain_error
+from ..forms import show_error
 from . import bp
 from .forms import (
     DeleteAccountForm,
@@ -71,7 +71,7 @@ def edit():
         try:
             accounts.update_profile(user, data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
@@ -87,7 +87,7 @@ def password():
         try:
             accounts.change_password(_me(), form.current_password.data, form.new_password.data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             _stay_signed_in(_me())
             flash(_("Your new password is saved. Your other devices were signed out."), "success")
@@ -104,7 +104,7 @@ def email():
         try:
             new_email = accounts.request_email_change(_me(), form.password.data, form.email.data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             flash(
                 _("We sent a link to %(email)s. Your address changes when you open it.", email=new_email),
@@ -183,7 +183,7 @@ def delete():
         try:
             account_data.delete_account(_me(), form.password.data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             logout_user()
             flash(_("Your account was deleted. Thank you for taking part in the network."), "info")

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from ...errors import DomainError
 from ...extensions import db
 from ...security import requires
+from ..forms import show_error
 from .forms import EntityForm, FilterForm
 
 ACCESS = "admin.access"
@@ -48,14 +49,6 @@ class Screens:
     new_form: type[EntityForm] | None = None  # when adding asks for more than editing
     describe: Callable[[Any], str] = attrgetter("name")
     context: dict[str, Any] = field(default_factory=dict)  # extra values for the list template
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal on the field it names, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 def form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
@@ -103,8 +96,14 @@ def _edit(screen: Screens, item_id: int):
     save = partial(screen.update, current_user, item)
     if form.validate_on_submit() and perform(lambda: save(form.to_data()), _("Saved."), form):
         return redirect(url_for(f".{screen.name}"))
-    return form_page("admin/form.html", form, screen=screen, title=screen.titles.edit, item=item,
-                     subject=screen.describe(item))
+    return form_page(
+        "admin/form.html",
+        form,
+        screen=screen,
+        title=screen.titles.edit,
+        item=item,
+        subject=screen.describe(item),
+    )
 
 
 def _set_archived(screen: Screens, archived: bool, item_id: int):

@@ -1,7 +1,6 @@
 """Forms of the administration: each entity form fills itself from a row and builds its service input."""
 
 import dataclasses
-from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,7 +17,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ... import labels
@@ -26,13 +24,9 @@ from ...i18n import LANGUAGE_NAMES, current_locale
 from ...models import CommunityStatus, Phase, Sector, StakeholderType, SupportStage
 from ...services import countries, organisations, ports, users
 from ...services.communities import CommunityData
+from ..forms import options
 
 DESCRIPTION_LOCALES = ("es", "en", "pt")
-
-
-def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Select options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_int(value: Any) -> int | None:
@@ -171,7 +165,9 @@ class CoordinatorForm(FlaskForm):
 
     email = StringField(_l("Email address of the person"), validators=[DataRequired(), Length(max=254)])
     organisation_id = SelectField(
-        _l("On behalf of"), coerce=optional_int, choices=options([("", _l("Choose an organisation"))]),
+        _l("On behalf of"),
+        coerce=optional_int,
+        choices=options([("", _l("Choose an organisation"))]),
         validators=[DataRequired()],
     )
 

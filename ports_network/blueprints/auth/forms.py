@@ -1,16 +1,11 @@
 """Forms of sign-in, registration, email confirmation and password reset."""
 
-from collections.abc import Iterable
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from ...errors import DomainError
-from ...i18n import LANGUAGE_NAMES
+from ..forms import language_choices
 
 EMAIL_VALIDATORS = [
     DataRequired(message=_l("Enter your email address.")),
@@ -29,24 +24,6 @@ def email_field(label: object) -> EmailField:
     return EmailField(
         label, validators=EMAIL_VALIDATORS, filters=[strip_text], render_kw={"autocomplete": "email"}
     )
-
-
-def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms select options (tuples are deprecated since WTForms 3.3)."""
-    return [SelectChoice(value="" if value is None else str(value), label=label) for value, label in pairs]
-
-
-def language_choices() -> list[SelectChoice]:
-    """The platform's languages, each named in its own language."""
-    return options((code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"])
-
-
-def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(error.message)
-    else:
-        form.form_errors.append(error.message)
 
 
 class LoginForm(FlaskForm):

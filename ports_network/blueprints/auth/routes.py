@@ -13,6 +13,7 @@ from ...models import User
 from ...security import requires
 from ...services import accounts
 from ...web import is_safe_next
+from ..forms import show_error
 from . import bp
 from .forms import (
     ConfirmForm,
@@ -20,7 +21,6 @@ from .forms import (
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
-    apply_domain_error,
 )
 
 TOO_MANY_ATTEMPTS = _l("Too many attempts from your connection. Please wait a few minutes and try again.")
@@ -71,7 +71,7 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             _sign_in(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
@@ -98,7 +98,7 @@ def register():
         try:
             user = accounts.register(data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             _sign_in(user)
             flash(
@@ -191,7 +191,7 @@ def reset_password(token: str):
         try:
             user = accounts.reset_password(token, form.password.data)
         except DomainError as error:
-            apply_domain_error(form, error)
+            show_error(form, error)
         else:
             _sign_in(user)
             flash(_("Your new password is saved and you are signed in."), "success")

@@ -1,9 +1,7 @@
 """Helpers shared by the community views: loading a community from its URL and showing service errors."""
 
 from flask import abort, request
-from flask_wtf import FlaskForm
 
-from ...errors import DomainError
 from ...models import PortCommunity
 from ...security import authorize
 from ...services import communities
@@ -19,18 +17,14 @@ def load_community(slug: str) -> PortCommunity:
 
 
 def managed_community(slug: str) -> PortCommunity:
-    """The community, for those who manage its members; 404 for everyone else."""
+    """The community, for those who manage its members: others are asked to sign in, or refused (403).
+
+    The community itself is public, so there is nothing to hide; people signed out who follow a
+    notification link land on the sign-in page and come back here.
+    """
     community = load_community(slug)
-    authorize("communities.manage_members", community, hide=True)
+    authorize("communities.manage_members", community)
     return community
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's error on the field it names, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def form_status() -> int:

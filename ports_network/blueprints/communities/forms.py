@@ -9,13 +9,9 @@ from ... import labels
 from ...models import CommunityRole, Organisation, Sector, StakeholderType
 from ...services import join_requests
 from ...services.join_requests import MAX_MOTIVATION
+from ..forms import options
 
 NOT_LISTED = 0
-
-
-def options(pairs: list[tuple[object, object]]) -> list[SelectChoice]:
-    """Select choices from (value, label) pairs (WTForms 3.3 wants SelectChoice, not tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _with_blank(pairs: list[tuple[object, object]]) -> list[SelectChoice]:

@@ -8,8 +8,9 @@ from ...errors import DomainError
 from ...models import CommunityRole
 from ...security import authorize
 from ...services import invitations
+from ..forms import show_error
 from . import bp
-from .common import form_status, managed_community, show_error
+from .common import form_status, managed_community
 from .forms import InviteForm, organisation_choices
 
 

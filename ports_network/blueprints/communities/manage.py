@@ -8,8 +8,9 @@ from ...errors import DomainError
 from ...labels import label
 from ...models import CommunityRole, PortCommunity
 from ...services import join_requests, memberships
+from ..forms import show_error
 from . import bp
-from .common import managed_community, show_error
+from .common import managed_community
 from .forms import DecisionForm, RoleForm
 
 

@@ -8,8 +8,9 @@ from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize, role_in
 from ...services import communities, directory, join_requests, memberships
+from ..forms import show_error
 from . import bp
-from .common import form_status, load_community, show_error
+from .common import form_status, load_community
 from .forms import JoinForm
 
 PUBLIC_MAX_AGE = 300

@@ -1,10 +1,11 @@
 """The directory's search form: read from the query string, so results can be bookmarked and shared."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SearchField, SelectChoice, SelectField
+from wtforms import Form, SearchField, SelectField
 
 from ...models import StakeholderType
 from ...services import directory
+from ..forms import options
 
 
 def _valid(field: SelectField) -> str | None:
@@ -24,13 +25,10 @@ class DirectorySearchForm(Form):
 
     def load_choices(self, locale: str) -> None:
         """Countries and communities of the network, and the stakeholder types."""
-        everything = SelectChoice("", _l("All"))
-        countries = [SelectChoice(str(key), name) for key, name in directory.country_choices(locale)]
-        communities = [SelectChoice(str(key), name) for key, name in directory.community_choices()]
-        kinds = [SelectChoice(value, name) for value, name in directory.stakeholder_choices()]
-        self.country.choices = [everything, *countries]
-        self.community.choices = [everything, *communities]
-        self.stakeholder_type.choices = [everything, *kinds]
+        everything = ("", _l("All"))
+        self.country.choices = options([everything, *directory.country_choices(locale)])
+        self.community.choices = options([everything, *directory.community_choices()])
+        self.stakeholder_type.choices = options([everything, *directory.stakeholder_choices()])
 
     def to_query(self, page: int) -> directory.DirectoryQuery:
         """The service's query; invalid filters fall back to "all"."""

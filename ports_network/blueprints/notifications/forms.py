@@ -1,21 +1,17 @@
 """The delivery preferences form: one select per preference group of the notification service."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired
 
 from ...labels import choices
 from ...models import Delivery
 from ...services.notifications import GROUPS
+from ..forms import options
 
 
 class PreferencesForm(FlaskForm):
     """Built with one field per group by `preferences_form`; groups come from the service, not the view."""
-
-
-def delivery_options() -> list[SelectChoice]:
-    """The delivery choices with their translated labels (WTForms 3.3 wants SelectChoice, not tuples)."""
-    return [SelectChoice(value, label) for value, label in choices(Delivery)]
 
 
 def preferences_form(current: dict[str, Delivery]) -> PreferencesForm:
@@ -29,7 +25,7 @@ def preferences_form(current: dict[str, Delivery]) -> PreferencesForm:
             Form,
             group,
             SelectField(
-                group_label, choices=delivery_options(), coerce=Delivery, validators=[InputRequired()]
+                group_label, choices=options(choices(Delivery)), coerce=Delivery, validators=[InputRequired()]
             ),
         )
     return Form(data={group: delivery.value for group, delivery in current.items()})
