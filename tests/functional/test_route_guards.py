@@ -1,0 +1,185 @@
+"""Guards generated from app.url_map: every route has an authorisation expectation for every persona,
+and every state-changing route refuses a request without a CSRF token.
+
+A new route without an entry in EXPECTATIONS makes `test_every_route_has_an_expectation` fail.
+"""
+
+import io
+
+import pytest
+from flask import url_for
+from werkzeug.datastructures import FileStorage
+
+from ports_network import create_app
+from ports_network.extensions import db
+from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail
+from ports_network.services import storage
+
+from .. import factories
+from ..conftest import login_as
+from ..file_samples import image_bytes
+
+PERSONAS = ("anonymous", "member", "coordinator", "secretariat")
+OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+# (anonymous, member, coordinator, secretariat). OK = the guard let the request through (the view may
+# still answer 400/422 for the empty test input); LOGIN = redirected to sign in.
+SIGNED_IN = (LOGIN, OK, OK, OK)
+PUBLIC = (OK, OK, OK, OK)
+SECRETARIAT = (LOGIN, FORBIDDEN, FORBIDDEN, OK)
+COORDINATOR = (LOGIN, FORBIDDEN, OK, OK)
+
+EXPECTATIONS = {
+    "main.index": PUBLIC,
+    "main.about": PUBLIC,
+    "main.health": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.register": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.confirm_email": PUBLIC,
+    "auth.confirm_email_change": PUBLIC,
+    "auth.resend_confirmation": SIGNED_IN,
+    "auth.logout": PUBLIC,
+    "account.profile": SIGNED_IN,
+    "account.edit": SIGNED_IN,
+    "account.email": SIGNED_IN,
+    "account.password": SIGNED_IN,
+    "account.privacy": SIGNED_IN,
+    "account.picture": SIGNED_IN,
+    "account.remove_picture": SIGNED_IN,
+    "account.download_data": SIGNED_IN,
+    "account.delete": SIGNED_IN,
+    "communities.index": PUBLIC,
+    "communities.show": PUBLIC,
+    "communities.join": (LOGIN, FORBIDDEN, FORBIDDEN, OK),
+    "communities.withdraw_request": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),  # only the requester
+    "communities.accept_invitation": PUBLIC,  # an invalid token is refused before anything else
+    "communities.leave": (LOGIN, OK, OK, FORBIDDEN),
+    "communities.members": (LOGIN, OK, OK, OK),
+    "communities.manage": COORDINATOR,
+    "communities.requests": COORDINATOR,
+    "communities.decide": COORDINATOR,
+    "communities.invitations_page": COORDINATOR,
+    "communities.revoke_invitation": COORDINATOR,
+    "communities.change_role": COORDINATOR,
+    "communities.remove_member": COORDINATOR,
+    "communities.audit_log": COORDINATOR,
+    "directory.index": (LOGIN, OK, OK, OK),
+    "directory.profile": (HIDDEN, OK, OK, OK),  # a person's existence is private
+    "notifications.index": SIGNED_IN,
+    "notifications.preferences": SIGNED_IN,
+    "notifications.unread_count": SIGNED_IN,
+    "notifications.mark_all_read": SIGNED_IN,
+    "notifications.mark_read": (LOGIN, OK, HIDDEN, HIDDEN),
+    "notifications.open_notice": (LOGIN, OK, HIDDEN, HIDDEN),
+    "files.serve": PUBLIC,
+    "static": PUBLIC,
+}
+ADMIN_ENDPOINTS = "admin."
+
+
+def expectation(endpoint: str) -> tuple:
+    """Every admin route is Secretariat-only; the others are listed above."""
+    if endpoint.startswith(ADMIN_ENDPOINTS):
+        return SECRETARIAT
+    return EXPECTATIONS[endpoint]
+
+
+@pytest.fixture
+def world(community, member, coordinator, secretariat, outsider):
+    """One object of every kind a route can name, so each URL can be built."""
+    organisation = factories.OrganisationFactory(country=community.country)
+    join_request = JoinRequest(user=outsider, community=community, organisation=organisation)
+    invitation = Invitation(
+        email="guest@example.org", community=community, organisation=organisation, invited_by=coordinator
+    )
+    notice = Notification(user_id=member.id, kind="membership.removed", params={"community": "x"})
+    mail = OutboxMail(recipient="someone@example.org", subject="Hello", body="Body")
+    logo = storage.save_upload(FileStorage(io.BytesIO(image_bytes()), "logo.png"), "logo", secretariat)
+    db.session.add_all([join_request, invitation, notice, mail])
+    db.session.commit()
+    membership = db.session.query(Membership).filter_by(user_id=member.id).one()
+    item_ids = {
+        "countries": community.country_id,
+        "ports": community.ports[0].id,
+        "communities": community.id,
+        "organisations": organisation.id,
+        "users": member.id,
+    }
+    values = {
+        "slug": community.slug,
+        "membership_id": membership.id,
+        "request_id": join_request.id,
+        "invitation_id": invitation.id,
+        "token": "not-a-valid-token",
+        "user_id": member.id,
+        "community_id": community.id,
+        "organisation_id": organisation.id,
+        "message_id": mail.id,
+        "notification_id": notice.id,
+        "public_id": logo.public_id,
+        "filename": "css/app.css",
+    }
+    people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
+    return values, item_ids, people
+
+
+def _url(app, rule, world) -> str:
+    values, item_ids, _ = world
+    arguments = {name: values.get(name) for name in rule.arguments}
+    if "item_id" in rule.arguments:
+        arguments["item_id"] = item_ids[rule.endpoint.split(".")[1].split("_")[0]]
+    with app.test_request_context():
+        return url_for(rule.endpoint, **arguments)
+
+
+ROUTE_APP = create_app("testing")  # only to list the routes at collection time
+ROUTES = sorted(
+    (rule.endpoint, method)
+    for rule in ROUTE_APP.url_map.iter_rules()
+    for method in rule.methods & {"GET", *STATE_CHANGING}
+)
+
+
+def _rule(app, endpoint: str):
+    return next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+
+
+def _outcome(response) -> object:
+    if response.status_code in (302, 303) and "/auth/login" in response.headers.get("Location", ""):
+        return LOGIN
+    if response.status_code in (401, 403, 404):
+        return response.status_code
+    return OK
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = [e for e in endpoints if not e.startswith(ADMIN_ENDPOINTS) and e not in EXPECTATIONS]
+    assert not missing, f"add authorisation expectations for: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("endpoint", "method"), ROUTES)
+def test_route_answers_persona_as_expected(app, world, endpoint, method, persona):
+    _, _, people = world
+    client = app.test_client()
+    if persona != "anonymous":
+        login_as(client, people[persona])
+    response = client.open(_url(app, _rule(app, endpoint), world), method=method)
+    response.close()
+    assert _outcome(response) == expectation(endpoint)[PERSONAS.index(persona)]
+
+
+@pytest.mark.parametrize(("endpoint", "method"), [route for route in ROUTES if route[1] in STATE_CHANGING])
+def test_state_changing_route_refuses_a_request_without_csrf_token(app, world, endpoint, method):
+    _, _, people = world
+    client = app.test_client()
+    login_as(client, people["secretariat"])
+    response = client.open(_url(app, _rule(app, endpoint), world), method=method, csrf=False, data={"x": "1"})
+    response.close()
+    assert response.status_code == 400
+    assert b"Your form expired" in response.data
