@@ -1,4 +1,4 @@
-"""Configuration classes, chosen by FLASK_CONFIG; everything secret or site-specific comes from the environment."""
+"""Configuration classes chosen by FLASK_CONFIG; secrets and site settings come from the environment."""
 
 import os
 from pathlib import Path
@@ -16,6 +16,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Config:
@@ -74,7 +77,9 @@ class Config:
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
-    SOCKETIO_CORS_ALLOWED_ORIGINS = [o for o in os.environ.get("SOCKETIO_CORS_ALLOWED_ORIGINS", "").split(",") if o]
+    SOCKETIO_CORS_ALLOWED_ORIGINS = [
+        o for o in os.environ.get("SOCKETIO_CORS_ALLOWED_ORIGINS", "").split(",") if o
+    ]
 
 
 class DevelopmentConfig(Config):
@@ -120,6 +125,6 @@ def missing_production_settings() -> list[str]:
     """Names of required production environment variables that are unset or left at a development value."""
     missing = [name for name in ProductionConfig.REQUIRED_SETTINGS if not os.environ.get(name)]
     secret = os.environ.get("SECRET_KEY")
-    if secret and (secret == Config.SECRET_KEY or len(secret) < 32):
+    if secret and (secret == Config.SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH):
         missing.append("SECRET_KEY (at least 32 random characters)")
     return missing

@@ -11,7 +11,9 @@ from config import CONFIGS, missing_production_settings
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands, jobs."""
     config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True
+    )
     configure(app, config_name, overrides)
     register_extensions(app)
     register_request_hooks(app)
@@ -34,12 +36,14 @@ def configure(app: Flask, config_name: str, overrides: dict) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons of extensions.py."""
-    from . import models  # noqa: F401,PLC0415 - registers every table before Migrate reads metadata
+    from . import models  # noqa: F401 - registers every table before Migrate reads metadata
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from .i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -5,7 +5,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests, Unauthorized
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, message: str | None = None):
@@ -52,19 +54,13 @@ def error_response(status: int, message: str | None = None):
 
 
 def _http_error(error: HTTPException):
-    if error.code == 401:
-        from .web import login_redirect  # noqa: PLC0415 - avoids an import cycle with web
+    if isinstance(error, Unauthorized) and not wants_json():
+        from .web import login_redirect
 
-        if not wants_json():
-            return login_redirect()
-    # Only messages we wrote ourselves are shown: rate-limit messages are ours; other descriptions are
-    # Werkzeug's English defaults.
-    description = error.description if error.code == 429 and _is_custom(error) else None
-    return error_response(error.code or 500, description)
-
-
-def _is_custom(error: HTTPException) -> bool:
-    return error.description != type(error).description
+        return login_redirect()
+    # Werkzeug's descriptions are English defaults; only our own rate-limit messages are shown as they are.
+    custom = isinstance(error, TooManyRequests) and error.description != TooManyRequests.description
+    return error_response(error.code or 500, error.description if custom else None)
 
 
 def _csrf_error(error: CSRFError):

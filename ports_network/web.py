@@ -63,7 +63,7 @@ def _set_security_headers(response: Response) -> Response:
 def _unread_notifications() -> int:
     if not current_user or not current_user.is_authenticated:
         return 0
-    from .services.notifications import unread_count  # noqa: PLC0415 - services import web helpers
+    from .services.notifications import unread_count
 
     return unread_count(current_user)
 

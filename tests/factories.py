@@ -62,7 +62,9 @@ class CommunityFactory(BaseFactory):
     slug = factory.Sequence(lambda n: f"community-{n}")
     country = factory.SubFactory(CountryFactory)
     phase = Phase.I
-    description = factory.LazyFunction(lambda: {"en": "A port logistics community.", "es": "Una comunidad logística portuaria."})
+    description = factory.LazyFunction(
+        lambda: {"en": "A port logistics community.", "es": "Una comunidad logística portuaria."}
+    )
 
     @factory.post_generation
     def ports(self, create, extracted, **kwargs):

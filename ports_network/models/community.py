@@ -59,7 +59,9 @@ class PortCommunity(TimestampMixin, db.Model):
     description: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     phase: Mapped[Phase] = mapped_column(enum_column(Phase))
     joined_year: Mapped[int | None]
-    status: Mapped[CommunityStatus] = mapped_column(enum_column(CommunityStatus), default=CommunityStatus.ACTIVE)
+    status: Mapped[CommunityStatus] = mapped_column(
+        enum_column(CommunityStatus), default=CommunityStatus.ACTIVE
+    )
     support_stage: Mapped[SupportStage] = mapped_column(
         enum_column(SupportStage), default=SupportStage.CONCEPTUALISATION
     )

@@ -45,6 +45,8 @@ class NotificationPreference(db.Model):
 
     __tablename__ = "notification_preference"
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     kind: Mapped[str] = mapped_column(sa.String(48), primary_key=True)
     delivery: Mapped[Delivery] = mapped_column(enum_column(Delivery))

@@ -1,4 +1,4 @@
-"""Recording who changed what; part of the caller's transaction, so a change and its record commit together."""
+"""Recording who changed what, inside the caller's transaction: a change and its record commit together."""
 
 from typing import Any
 

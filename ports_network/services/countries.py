@@ -52,8 +52,9 @@ def usable_country(country_id: int | None, current_id: int | None = None) -> Cou
 def _iso_record(code: str) -> object:
     record = pycountry.countries.get(alpha_2=code) if len(code) == 2 and code.isalpha() else None  # noqa: PLR2004
     if record is None:
-        message = _("“%(code)s” is not an ISO 3166-1 alpha-2 country code (two letters, such as PE or BR).",
-                    code=code)
+        message = _(
+            "“%(code)s” is not an ISO 3166-1 alpha-2 country code (two letters, such as PE or BR).", code=code
+        )
         raise DomainError(message, field="alpha2")
     return record
 
@@ -62,6 +63,7 @@ def add_country(actor: User | None, data: CountryData) -> Country:
     """Add a country by its ISO code; alpha-3 comes from pycountry. Refuses unknown and duplicate codes."""
     code = data.alpha2.strip().upper()
     record = _iso_record(code)
+
     def duplicate() -> DomainError:
         return DomainError(_("%(code)s is already in the network.", code=code), field="alpha2")
 

@@ -74,8 +74,9 @@ def _same_name(name: str, country_id: int, exclude: Organisation | None = None) 
 
 
 def _duplicate(name: str) -> DomainError:
-    return DomainError(_("An organisation called “%(name)s” already exists in this country.", name=name),
-                       field="name")
+    return DomainError(
+        _("An organisation called “%(name)s” already exists in this country.", name=name), field="name"
+    )
 
 
 def _validated(data: OrganisationData, organisation: Organisation | None = None) -> dict[str, Any]:

@@ -21,14 +21,17 @@ def network_figures() -> NetworkFigures:
     """Countries, communities and ports currently in the network (archived ones excluded)."""
     live = PortCommunity.status != CommunityStatus.ARCHIVED
     communities = db.session.scalar(sa.select(sa.func.count(PortCommunity.id)).where(live)) or 0
-    countries = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(PortCommunity.country_id))).where(live)
-    ) or 0
-    ports = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(community_port.c.port_id)))
-        .join(PortCommunity, PortCommunity.id == community_port.c.community_id)
-        .where(live)
-    ) or 0
+    countries = (
+        db.session.scalar(sa.select(sa.func.count(sa.distinct(PortCommunity.country_id))).where(live)) or 0
+    )
+    ports = (
+        db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(community_port.c.port_id)))
+            .join(PortCommunity, PortCommunity.id == community_port.c.community_id)
+            .where(live)
+        )
+        or 0
+    )
     return NetworkFigures(countries=countries, communities=communities, ports=ports)
 
 

@@ -50,14 +50,19 @@ def _unlocode(raw: str, country: Country, port: Port | None) -> str:
     code = (raw or "").replace(" ", "").upper()
     if not UNLOCODE_PATTERN.match(code):
         raise DomainError(
-            _("A UN/LOCODE has exactly 5 characters: the 2-letter country code, then 3 letters or digits "
-              "2 to 9 for the place (for example PECLL)."),
+            _(
+                "A UN/LOCODE has exactly 5 characters: the 2-letter country code, then 3 letters or digits "
+                "2 to 9 for the place (for example PECLL)."
+            ),
             field="unlocode",
         )
     if code[:2] != country.alpha2:
         raise DomainError(
-            _("This UN/LOCODE starts with %(prefix)s, but the port's country has the code %(alpha2)s.",
-              prefix=code[:2], alpha2=country.alpha2),
+            _(
+                "This UN/LOCODE starts with %(prefix)s, but the port's country has the code %(alpha2)s.",
+                prefix=code[:2],
+                alpha2=country.alpha2,
+            ),
             field="unlocode",
         )
     if taken_by_another(Port, port, Port.unlocode == code):

@@ -67,7 +67,11 @@ def _seed_countries(data: dict[str, Any], report: SeedReport) -> dict[str, Count
     for entry in data["countries"]:
         record = pycountry.countries.get(alpha_2=entry["alpha2"])
         countries[entry["alpha2"]] = _get_or_create(
-            Country, {"alpha2": entry["alpha2"]}, report, alpha3=record.alpha_3, sela_member=entry["sela_member"]
+            Country,
+            {"alpha2": entry["alpha2"]},
+            report,
+            alpha3=record.alpha_3,
+            sela_member=entry["sela_member"],
         )
     return countries
 
@@ -75,8 +79,13 @@ def _seed_countries(data: dict[str, Any], report: SeedReport) -> dict[str, Count
 def _seed_community(entry: dict[str, Any], country: Country, report: SeedReport) -> PortCommunity:
     ports = [
         _get_or_create(
-            Port, {"unlocode": p["unlocode"]}, report, name=p["name"], country=country,
-            latitude=p["lat"], longitude=p["lon"],
+            Port,
+            {"unlocode": p["unlocode"]},
+            report,
+            name=p["name"],
+            country=country,
+            latitude=p["lat"],
+            longitude=p["lon"],
         )
         for p in entry["ports"]
     ]
@@ -104,8 +113,11 @@ def _seed_community(entry: dict[str, Any], country: Country, report: SeedReport)
         community.ports = ports
     for name, kind, sector in entry["organisations"]:
         _get_or_create(
-            Organisation, {"name": name, "country_id": country.id}, report,
-            stakeholder_type=StakeholderType(kind), sector=Sector(sector),
+            Organisation,
+            {"name": name, "country_id": country.id},
+            report,
+            stakeholder_type=StakeholderType(kind),
+            sector=Sector(sector),
         )
     return community
 

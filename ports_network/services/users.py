@@ -43,8 +43,10 @@ def search_users(query: UserQuery, limit: int = SEARCH_LIMIT) -> list[User]:
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         select = select.where(
-            sa.or_(sa.func.lower(User.name).like(pattern, escape="\\"),
-                   sa.func.lower(User.email).like(pattern, escape="\\"))
+            sa.or_(
+                sa.func.lower(User.name).like(pattern, escape="\\"),
+                sa.func.lower(User.email).like(pattern, escape="\\"),
+            )
         )
     if query.secretariat:
         select = select.where(User.is_secretariat.is_(True))

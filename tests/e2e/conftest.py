@@ -1,4 +1,4 @@
-"""A real server process on a fresh database with the demo seed, and headless Chromium driven by Playwright."""
+"""A real server process on a fresh demo-seeded database, and headless Chromium driven by Playwright."""
 
 import os
 import socket
@@ -81,10 +81,17 @@ def live_server(tmp_path_factory):
             "SITE_URL": f"http://127.0.0.1:{port}",
         }
         for command in (["db", "upgrade"], ["seed", "demo"]):
-            subprocess.run([sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True,
-                           capture_output=True)
-        process = subprocess.Popen([sys.executable, "wsgi.py"], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            subprocess.run(
+                [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True
+            )
+        process = subprocess.Popen(
+            [sys.executable, "wsgi.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         server = LiveServer(f"http://127.0.0.1:{port}", database_url)
         try:
             _wait_until_up(server.url, process)
@@ -92,6 +99,7 @@ def live_server(tmp_path_factory):
         finally:
             process.terminate()
             process.wait(timeout=10)
+            process.stderr.close()
             server.engine.dispose()
 
 

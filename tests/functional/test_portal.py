@@ -1,7 +1,7 @@
 """The public portal: home page, about page, language switcher, security headers, health check."""
 
-from ports_network.models import CommunityStatus
 from ports_network.extensions import db
+from ports_network.models import CommunityStatus
 
 
 def test_home_page_lists_live_communities_by_country(client, community, other_community):

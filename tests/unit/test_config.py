@@ -14,7 +14,7 @@ def production_env(monkeypatch, tmp_path):
 
 
 def test_production_refuses_to_start_without_secret_key_and_database(production_env):
-    with pytest.raises(RuntimeError, match="SECRET_KEY.*DATABASE_URL|DATABASE_URL.*SECRET_KEY"):
+    with pytest.raises(RuntimeError, match=r"SECRET_KEY.*DATABASE_URL|DATABASE_URL.*SECRET_KEY"):
         create_app("production")
 
 

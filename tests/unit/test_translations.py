@@ -22,9 +22,24 @@ def extracted_ids(tmp_path_factory) -> set:
     """Message ids found in the code and templates right now."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "ports_network"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "ports_network",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with open(pot, "rb") as handle:
         return {message.id for message in read_po(handle) if message.id}
@@ -42,6 +57,10 @@ def test_catalog_has_no_untranslated_or_fuzzy_entries(language):
     untranslated = [
         str(message.id)
         for message in _catalog(language)
-        if message.id and (message.fuzzy or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+        if message.id
+        and (
+            message.fuzzy
+            or not all(message.string if isinstance(message.string, tuple) else [message.string])
+        )
     ]
     assert not untranslated, f"{language}: untranslated or fuzzy: {untranslated[:10]}"
