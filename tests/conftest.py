@@ -77,6 +77,7 @@ def app(tmp_path_factory):
         yield application
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()  # close pooled connections now, not when the interpreter collects them
 
 
 @pytest.fixture(autouse=True)
