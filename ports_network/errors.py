@@ -24,7 +24,7 @@ class NotAllowed(DomainError):
 
 
 ERROR_MESSAGES = {
-    400: _l("The request could not be understood."),
+    400: _l("Your browser sent a request we could not understand."),
     401: _l("Please sign in to continue."),
     403: _l("You do not have permission to do this."),
     404: _l("We could not find that page."),

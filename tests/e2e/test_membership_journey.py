@@ -48,7 +48,7 @@ def coordinator_approves(page, base_url: str) -> None:
     """The coordinator works in Spanish, her preferred language."""
     sign_in(page, base_url, COORDINATOR["email"], COORDINATOR["password"], button="Iniciar sesión")
     page.goto(f"{base_url}/notifications/")
-    expect(page.get_by_role("main")).to_contain_text(f"{NEWCOMER['name']} solicita unirse")
+    expect(page.get_by_role("main")).to_contain_text(f"{NEWCOMER['name']} solicita incorporarse")
     page.goto(f"{base_url}/communities/callao/requests")
     request = page.get_by_role("article").filter(has_text=NEWCOMER["name"])
     request.get_by_label("Mensaje para la persona").fill("Bienvenido, Diego.")
