@@ -7,6 +7,7 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
+from flask_babel import force_locale
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -78,6 +79,13 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()  # close pooled connections now, not when the interpreter collects them
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests(app):
+    """Services called directly by tests speak English; requests still pick their own language."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

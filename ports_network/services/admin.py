@@ -1,4 +1,4 @@
-"""Read models of the Secretariat's administration: dashboard figures, community list, audit log."""
+"""Read models of the Secretariat's administration: dashboard figures and the community list."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
-    AuditEvent,
     CommunityStatus,
     Country,
     JoinRequest,
@@ -18,7 +17,6 @@ from ..models import (
     RequestStatus,
     User,
 )
-from . import audit
 
 
 @dataclass(frozen=True)
@@ -63,31 +61,3 @@ def list_communities(country_id: int | None = None) -> list[PortCommunity]:
     if country_id:
         query = query.where(PortCommunity.country_id == country_id)
     return list(db.session.scalars(query))
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audit event with the names the log shows, resolved in bulk."""
-
-    event: AuditEvent
-    actor: User | None
-    community: PortCommunity | None
-
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(attribute, old, new) for every attribute the event mentions."""
-        old, new = self.event.old or {}, self.event.new or {}
-        return [(key, old.get(key), new.get(key)) for key in sorted(old.keys() | new.keys())]
-
-
-def audit_log(limit: int = 200) -> list[AuditEntry]:
-    """The newest audit events with their actors and communities loaded in two queries."""
-    events = audit.events(limit=limit)
-    actor_ids = {event.actor_id for event in events if event.actor_id}
-    community_ids = {event.community_id for event in events if event.community_id}
-    actors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))}
-    found = db.session.scalars(sa.select(PortCommunity).where(PortCommunity.id.in_(community_ids)))
-    communities = {community.id: community for community in found}
-    return [
-        AuditEntry(event, actors.get(event.actor_id), communities.get(event.community_id)) for event in events
-    ]

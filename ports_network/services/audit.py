@@ -1,11 +1,30 @@
-"""Recording who changed what, inside the caller's transaction: a change and its record commit together."""
+"""The audit log: recording who changed what (inside the caller's transaction, so a change and its record
+commit together), and reading it back with actions and values in words."""
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import AuditEvent, PortCommunity, User
+from ..labels import label
+from ..models import (
+    AuditEvent,
+    CommunityRole,
+    CommunityStatus,
+    MembershipStatus,
+    Phase,
+    PortCommunity,
+    RequestStatus,
+    Sector,
+    StakeholderType,
+    SupportStage,
+    User,
+    Visibility,
+)
 
 
 def record(
@@ -48,3 +67,148 @@ def events(*, community: PortCommunity | None = None, limit: int = 200) -> list[
     if community is not None:
         query = query.where(AuditEvent.community_id == community.id)
     return list(db.session.scalars(query))
+
+
+ACTION_LABELS: dict[str, Any] = {
+    "community.create": _l("Community created"),
+    "community.update": _l("Community changed"),
+    "community.archive": _l("Community archived"),
+    "membership.add": _l("Member added"),
+    "membership.role": _l("Role changed"),
+    "membership.remove": _l("Member removed"),
+    "membership.leave": _l("Member left"),
+    "join_request.create": _l("Request to join sent"),
+    "join_request.withdraw": _l("Request to join withdrawn"),
+    "join_request.approve": _l("Request to join approved"),
+    "join_request.reject": _l("Request to join rejected"),
+    "invitation.create": _l("Invitation sent"),
+    "invitation.accept": _l("Invitation accepted"),
+    "invitation.revoke": _l("Invitation revoked"),
+    "invitation.expire": _l("Invitation expired"),
+    "country.create": _l("Country added"),
+    "country.update": _l("Country changed"),
+    "country.archive": _l("Country archived"),
+    "country.restore": _l("Country restored"),
+    "port.create": _l("Port added"),
+    "port.update": _l("Port changed"),
+    "port.archive": _l("Port archived"),
+    "port.restore": _l("Port restored"),
+    "organisation.create": _l("Organisation added"),
+    "organisation.update": _l("Organisation changed"),
+    "organisation.archive": _l("Organisation archived"),
+    "organisation.restore": _l("Organisation restored"),
+    "organisation.logo": _l("Organisation logo changed"),
+    "user.update": _l("Account changed by the Secretariat"),
+    "user.confirm_email": _l("Email address confirmed by the Secretariat"),
+    "account.registered": _l("Account registered"),
+    "account.email_confirmed": _l("Email address confirmed"),
+    "account.email_changed": _l("Email address changed"),
+    "account.password_changed": _l("Password changed"),
+    "account.password_reset": _l("Password reset"),
+    "account.privacy_changed": _l("Privacy settings changed"),
+    "account.profile_updated": _l("Profile changed"),
+    "account.deleted": _l("Account deleted"),
+}
+FIELD_LABELS: dict[str, Any] = {
+    "person": _l("Person"),
+    "organisation": _l("Organisation"),
+    "role": _l("Role"),
+    "status": _l("Status"),
+    "email": _l("Email"),
+    "message": _l("Message"),
+    "name": _l("Name"),
+    "slug": _l("Web address"),
+    "country_id": _l("Country"),
+    "port_ids": _l("Ports"),
+    "phase": _l("Phase"),
+    "joined_year": _l("Year joined"),
+    "support_stage": _l("Support stage"),
+    "mou_signed": _l("Memorandum of Understanding signed"),
+    "mou_signed_on": _l("Date the MoU was signed"),
+    "mou_signatory": _l("Who signed the MoU"),
+    "description": _l("Description"),
+    "alpha2": _l("ISO code"),
+    "sela_member": _l("SELA member"),
+    "archived": _l("Archived"),
+    "unlocode": _l("UN/LOCODE"),
+    "latitude": _l("Latitude"),
+    "longitude": _l("Longitude"),
+    "stakeholder_type": _l("Kind of organisation"),
+    "sector": _l("Sector"),
+    "website": _l("Website"),
+    "logo": _l("Logo"),
+    "is_secretariat": _l("Technical Secretariat"),
+    "is_disabled": _l("Disabled"),
+    "preferred_locale": _l("Preferred language"),
+    "visibility": _l("Who can see my profile"),
+    "show_email": _l("Show my email address"),
+    "show_phone": _l("Show my phone number"),
+    "job_title": _l("Job title"),
+    "phone": _l("Phone"),
+    "bio": _l("About"),
+    "email_confirmed_at": _l("Email address confirmed"),
+}
+# Stored enum values are shown with their translated labels; "active" means the same in both enums.
+VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
+    "role": (CommunityRole,),
+    "status": (RequestStatus, MembershipStatus, CommunityStatus),
+    "phase": (Phase,),
+    "support_stage": (SupportStage,),
+    "stakeholder_type": (StakeholderType,),
+    "sector": (Sector,),
+    "visibility": (Visibility,),
+}
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    for enum_cls in VALUE_ENUMS.get(key, ()):
+        if value in {member.value for member in enum_cls}:
+            return label(enum_cls(value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit event ready to print: when, who, what, where, and each change as label, old, new."""
+
+    event: AuditEvent
+    actor: User | None
+    community: PortCommunity | None
+    what: str
+    changes: list[tuple[str, str, str]]
+
+
+def _entry(event: AuditEvent, actors: dict[int, User], communities: dict[int, PortCommunity]) -> AuditEntry:
+    old, new = event.old or {}, event.new or {}
+    return AuditEntry(
+        event=event,
+        actor=actors.get(event.actor_id) if event.actor_id else None,
+        community=communities.get(event.community_id) if event.community_id else None,
+        what=str(ACTION_LABELS.get(event.action, event.action)),
+        changes=[
+            (str(FIELD_LABELS.get(key, key)), _shown(key, old.get(key)), _shown(key, new.get(key)))
+            for key in sorted(old.keys() | new.keys())
+        ],
+    )
+
+
+def _by_id(model: type, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+
+
+def entries(community: PortCommunity | None = None, limit: int = 200) -> list[AuditEntry]:
+    """The newest audit events (of one community, or all), actors and communities loaded in bulk."""
+    recent = events(community=community, limit=limit)
+    actors = _by_id(User, {event.actor_id for event in recent if event.actor_id})
+    communities = _by_id(PortCommunity, {event.community_id for event in recent if event.community_id})
+    return [_entry(event, actors, communities) for event in recent]

@@ -1,30 +1,20 @@
-"""Memberships of people in communities: adding, roles, removal, leaving, and each community's audit log."""
-
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any
+"""Memberships of people in communities: adding, roles, removal and leaving."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import security
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
-from ..labels import label
 from ..links import site_path
 from ..models import (
-    AuditEvent,
     CommunityRole,
-    CommunityStatus,
     JoinRequest,
     Membership,
     MembershipStatus,
     Organisation,
-    Phase,
     PortCommunity,
     RequestStatus,
-    SupportStage,
     User,
 )
 from ..models.base import utcnow
@@ -255,95 +245,3 @@ def expire_invitations() -> int:
     from .invitations import expire_pending
 
     return expire_pending()
-
-
-ACTION_LABELS: dict[str, Any] = {
-    "community.create": _l("Community created"),
-    "community.update": _l("Community changed"),
-    "community.archive": _l("Community archived"),
-    "membership.add": _l("Member added"),
-    "membership.role": _l("Role changed"),
-    "membership.remove": _l("Member removed"),
-    "membership.leave": _l("Member left"),
-    "join_request.create": _l("Request to join sent"),
-    "join_request.withdraw": _l("Request to join withdrawn"),
-    "join_request.approve": _l("Request to join approved"),
-    "join_request.reject": _l("Request to join rejected"),
-    "invitation.create": _l("Invitation sent"),
-    "invitation.accept": _l("Invitation accepted"),
-    "invitation.revoke": _l("Invitation revoked"),
-    "invitation.expire": _l("Invitation expired"),
-}
-FIELD_LABELS: dict[str, Any] = {
-    "person": _l("Person"),
-    "organisation": _l("Organisation"),
-    "role": _l("Role"),
-    "status": _l("Status"),
-    "email": _l("Email"),
-    "message": _l("Message"),
-    "name": _l("Name"),
-    "slug": _l("Web address"),
-    "country_id": _l("Country"),
-    "port_ids": _l("Ports"),
-    "phase": _l("Phase"),
-    "joined_year": _l("Year joined"),
-    "support_stage": _l("Support stage"),
-    "mou_signed": _l("Memorandum of Understanding signed"),
-    "mou_signed_on": _l("Date the MoU was signed"),
-    "mou_signatory": _l("Who signed the MoU"),
-    "description": _l("Description"),
-}
-# Stored enum values are shown with their translated labels; "active" means the same in both enums.
-VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
-    "role": (CommunityRole,),
-    "status": (RequestStatus, MembershipStatus, CommunityStatus),
-    "phase": (Phase,),
-    "support_stage": (SupportStage,),
-}
-
-
-def _shown(key: str, value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    for enum_cls in VALUE_ENUMS.get(key, ()):
-        if value in {member.value for member in enum_cls}:
-            return label(enum_cls(value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audit event as the community log shows it: who, what, when and old -> new, ready to print."""
-
-    event: AuditEvent
-    actor: User | None
-    what: str
-    changes: list[tuple[str, str, str]]
-
-
-def _entry(event: AuditEvent, actors: dict[int, User]) -> AuditEntry:
-    old, new = event.old or {}, event.new or {}
-    keys = sorted(old.keys() | new.keys())
-    return AuditEntry(
-        event=event,
-        actor=actors.get(event.actor_id) if event.actor_id else None,
-        what=str(ACTION_LABELS.get(event.action, event.action)),
-        changes=[
-            (str(FIELD_LABELS.get(key, key)), _shown(key, old.get(key)), _shown(key, new.get(key)))
-            for key in keys
-        ],
-    )
-
-
-def audit_log(community: PortCommunity, limit: int = 200) -> list[AuditEntry]:
-    """The community's newest audit events with their actors loaded in one query."""
-    events = audit.events(community=community, limit=limit)
-    actor_ids = {event.actor_id for event in events if event.actor_id}
-    actors = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(actor_ids)))}
-    return [_entry(event, actors) for event in events]

@@ -550,8 +550,8 @@ def test_audit_log_shows_who_changed_what(admin_client, secretariat):
     country = factories.CountryFactory(alpha2="PE", sela_member=True)
     admin_client.post(f"/admin/countries/{country.id}/edit", data={})
     page = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "country.update" in page and secretariat.name in page
-    assert "True → False" in page
+    assert "Country changed" in page and secretariat.name in page
+    assert "SELA member: yes → no" in page
 
 
 def test_disabled_secretariat_account_cannot_open_the_admin(client):

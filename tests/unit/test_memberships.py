@@ -21,7 +21,7 @@ from ports_network.models import (
     StakeholderType,
 )
 from ports_network.models.base import utcnow
-from ports_network.services import invitations, jobs, join_requests, memberships
+from ports_network.services import audit, invitations, jobs, join_requests, memberships
 from ports_network.services.join_requests import JoinRequestData
 from tests import factories
 
@@ -263,7 +263,7 @@ def test_leaving_twice_is_refused(community, member):
 
 def test_audit_log_labels_actions_and_values(community, coordinator, member):
     memberships.change_role(coordinator, member.memberships[0], CommunityRole.FOCAL_POINT)
-    [entry] = memberships.audit_log(community)
+    [entry] = audit.entries(community)
     assert entry.actor.id == coordinator.id and entry.what == "Role changed"
     assert ("Role", "Member", "Focal point") in entry.changes
     assert ("Person", member.name, member.name) in entry.changes

@@ -17,7 +17,7 @@ from ports_network.models import (
     Sector,
     StakeholderType,
 )
-from ports_network.services import admin, countries, organisations, ports, users
+from ports_network.services import admin, audit, countries, organisations, ports, users
 from ports_network.services.countries import CountryData, CountryUpdate
 from ports_network.services.organisations import OrganisationData
 from ports_network.services.ports import PortData
@@ -278,6 +278,7 @@ def test_dashboard_leaves_out_archived_and_counts_waiting_work(community, other_
 def test_audit_log_resolves_actors_and_changes(secretariat):
     country = factories.CountryFactory(alpha2="PE", sela_member=True)
     countries.update_country(secretariat, country, CountryUpdate(sela_member=False))
-    [entry] = admin.audit_log()
+    [entry] = audit.entries()
     assert entry.actor.id == secretariat.id
-    assert entry.changes == [("sela_member", True, False)]
+    assert entry.what == "Country changed"
+    assert entry.changes == [("SELA member", "yes", "no")]

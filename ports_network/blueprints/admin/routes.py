@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ...extensions import db
 from ...models import MailStatus, OutboxMail
 from ...security import requires
-from ...services import admin, mail
+from ...services import admin, audit, mail
 from . import bp
 from .crud import ACCESS
 
@@ -24,7 +24,7 @@ def index():
 @requires(ACCESS)
 def audit_log():
     """Every recorded change, newest first, with who made it and the values before and after."""
-    return render_template("admin/audit.html", entries=admin.audit_log())
+    return render_template("admin/audit.html", entries=audit.entries())
 
 
 @bp.get("/outbox")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...labels import label
 from ...models import CommunityRole, PortCommunity
-from ...services import join_requests, memberships
+from ...services import audit, join_requests, memberships
 from ..forms import show_error
 from . import bp
 from .common import managed_community
@@ -103,6 +103,4 @@ def decide(slug: str, request_id: int):
 def audit_log(slug: str):
     """Who changed what in the community, and when."""
     community = managed_community(slug)
-    return render_template(
-        "communities/audit.html", community=community, entries=memberships.audit_log(community)
-    )
+    return render_template("communities/audit.html", community=community, entries=audit.entries(community))
