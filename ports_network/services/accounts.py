@@ -233,13 +233,27 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:20]
 
 
+def password_reset_token(user: User, *, new_account: bool = False) -> str:
+    """A token for the reset-password link: it sets a password once and confirms the address.
+
+    Links for accounts the Secretariat opened last INVITATION_MAX_AGE (the person may read the mail days
+    later); ordinary reset links last RESET_TOKEN_MAX_AGE.
+    """
+    payload = {"user": user.id, "fp": _password_fingerprint(user), "new_account": new_account}
+    return tokens.make_token(RESET_PURPOSE, payload)
+
+
+def _reset_link_max_age(new_account: bool) -> int:
+    return current_app.config["INVITATION_MAX_AGE" if new_account else "RESET_TOKEN_MAX_AGE"]
+
+
 def request_password_reset(email: str) -> None:
     """Mail a reset link if a live, enabled account has this address; say nothing either way."""
     user = find_by_email(email)
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown or inactive address")
         return
-    token = tokens.make_token(RESET_PURPOSE, {"user": user.id, "fp": _password_fingerprint(user)})
+    token = password_reset_token(user)
     mail.queue_templated(
         user.email,
         user.preferred_locale,
@@ -253,7 +267,9 @@ def request_password_reset(email: str) -> None:
 
 def reset_target(token: str) -> User:
     """The account a reset link is for; refused once the password has changed since it was sent."""
-    user, payload = _token_user(RESET_PURPOSE, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    longest = max(_reset_link_max_age(True), _reset_link_max_age(False))
+    user, payload = _token_user(RESET_PURPOSE, token, longest)
+    tokens.read_token(RESET_PURPOSE, token, _reset_link_max_age(bool(payload.get("new_account"))))
     if payload.get("fp") != _password_fingerprint(user):
         raise DomainError(_("This link was already used. Please ask for a new one."))
     return user

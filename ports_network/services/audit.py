@@ -98,6 +98,7 @@ ACTION_LABELS: dict[str, Any] = {
     "organisation.archive": _l("Organisation archived"),
     "organisation.restore": _l("Organisation restored"),
     "organisation.logo": _l("Organisation logo changed"),
+    "user.create": _l("Account created by the Secretariat"),
     "user.update": _l("Account changed by the Secretariat"),
     "user.confirm_email": _l("Email address confirmed by the Secretariat"),
     "account.registered": _l("Account registered"),
@@ -108,6 +109,8 @@ ACTION_LABELS: dict[str, Any] = {
     "account.privacy_changed": _l("Privacy settings changed"),
     "account.profile_updated": _l("Profile changed"),
     "account.deleted": _l("Account deleted"),
+    "methodology.import": _l("Index methodology imported"),
+    "methodology.freeze": _l("Index methodology frozen"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),

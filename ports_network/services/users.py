@@ -1,4 +1,4 @@
-"""The Secretariat's management of accounts: search, edit, disable, confirm email, memberships."""
+"""The Secretariat's management of accounts: create, search, edit, disable, confirm email, memberships."""
 
 from dataclasses import dataclass
 
@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import db
+from ..links import external_url
 from ..models import Membership, User
 from ..models.base import utcnow
 from ..models.user import new_session_token
-from .changes import save_changes
+from . import accounts, audit, mail
+from .changes import commit_unique, save_changes, taken_by_another
 
 SEARCH_LIMIT = 200
 
@@ -24,6 +26,16 @@ class UserQuery:
     secretariat: bool = False
     disabled: bool = False
     unconfirmed: bool = False
+
+
+@dataclass(frozen=True)
+class UserCreate:
+    """A new account opened by the Secretariat; the person chooses a password from the mailed link."""
+
+    name: str
+    email: str
+    preferred_locale: str
+    is_secretariat: bool
 
 
 @dataclass(frozen=True)
@@ -68,15 +80,74 @@ def get_by_email(email: str) -> User:
     return user
 
 
+def _clean_name(name: str | None) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise DomainError(_("Give the person a name."), field="name")
+    if len(cleaned) > accounts.MAX_NAME_LENGTH:
+        raise DomainError(
+            _("Use at most %(count)d characters.", count=accounts.MAX_NAME_LENGTH), field="name"
+        )
+    return cleaned
+
+
+def _check_locale(locale: str) -> str:
+    if locale not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("Choose one of the platform's languages."), field="preferred_locale")
+    return locale
+
+
+def _email_in_use() -> DomainError:
+    return DomainError(_("Another account already uses this email address."), field="email")
+
+
+def _new_email(email: str | None) -> str:
+    """The normalised address; DomainError when malformed or already used by any account."""
+    address = accounts.normalise_email(email)
+    if not accounts.EMAIL_SHAPE.match(address) or len(address) > 254:  # noqa: PLR2004 - RFC 5321's limit
+        raise DomainError(_("Enter a valid email address, such as name@example.org."), field="email")
+    # Every row counts, deleted ones too: the column is unique and deletion rewrites the address.
+    if taken_by_another(User, None, sa.func.lower(User.email) == address):
+        raise _email_in_use()
+    return address
+
+
+def create_user(actor: User | None, data: UserCreate) -> User:
+    """Open an account without a password and mail the person a link to choose one."""
+    user = User(
+        email=_new_email(data.email),
+        name=_clean_name(data.name),
+        preferred_locale=_check_locale(data.preferred_locale),
+        is_secretariat=bool(data.is_secretariat),
+        password_hash=None,
+    )
+    db.session.add(user)
+    db.session.flush()  # the token and the audit record need the id
+    # Contact details stay out of audit records: those outlive a deleted account.
+    values = {"preferred_locale": user.preferred_locale, "is_secretariat": user.is_secretariat}
+    audit.record(actor, "user.create", user, new=values)
+    # The reset link sets the first password and, having reached the address, confirms it; it lasts
+    # INVITATION_MAX_AGE, and once expired "Forgot your password?" sends a fresh one.
+    mail.queue_templated(
+        user.email,
+        user.preferred_locale,
+        "account_created",
+        name=user.name,
+        email=user.email,
+        link=external_url("auth.reset_password", token=accounts.password_reset_token(user, new_account=True)),
+        days=max(1, current_app.config["INVITATION_MAX_AGE"] // 86400),
+        forgot_link=external_url("auth.forgot_password"),
+    )
+    commit_unique(_email_in_use)
+    return user
+
+
 def _check_update(actor: User | None, user: User, data: UserUpdate) -> str:
     """The cleaned name; DomainError for rules the Secretariat must not break."""
     if user.is_deleted:
         raise DomainError(_("This account was deleted and can no longer be changed."))
-    name = " ".join((data.name or "").split())
-    if not name:
-        raise DomainError(_("Give the person a name."), field="name")
-    if data.preferred_locale not in current_app.config["LANGUAGES"]:
-        raise DomainError(_("Choose one of the platform's languages."), field="preferred_locale")
+    name = _clean_name(data.name)
+    _check_locale(data.preferred_locale)
     if actor is not None and actor.id == user.id:
         if user.is_secretariat and not data.is_secretariat:
             message = _("You cannot remove your own Secretariat role; ask another administrator.")

@@ -1,10 +1,13 @@
 """The Secretariat's administration: guards, the five entity screens, outbox and audit log, through HTTP."""
 
 import io
+import json
+import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 from PIL import Image
 
 from ports_network.extensions import db
@@ -495,6 +498,90 @@ def test_user_page_lists_memberships(admin_client, member, community):
     )
     assert community.name in page
     assert "Member" in page
+
+
+def new_person(**overrides) -> dict[str, str]:
+    """A fresh form each time: the test client adds its CSRF token to the dict it is given."""
+    return {
+        "name": "  Ana   Torres ",
+        "email": " Ana.Torres@APN.gob.pe ",
+        "preferred_locale": "pt",
+        **overrides,
+    }
+
+
+def reset_path_in(mail: OutboxMail) -> str:
+    """The site path of the password link in a mail (SITE_URL is http://localhost in tests)."""
+    return re.search(r"http://localhost(/auth/password/reset/\S+)", mail.body).group(1)
+
+
+def test_users_list_offers_to_add_a_person(admin_client):
+    page = admin_client.get("/admin/users/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/admin/users/new"' in page and "Add a person" in page
+    assert admin_client.get("/admin/users/new").status_code == 200
+
+
+def test_secretariat_creates_an_account_without_password_and_mails_a_link_in_its_language(app, admin_client):
+    response = admin_client.post("/admin/users/new", data=new_person())
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users/"
+    person = db.session.scalar(sa.select(User).filter_by(email="ana.torres@apn.gob.pe"))
+    assert (person.name, person.preferred_locale, person.is_secretariat) == ("Ana Torres", "pt", False)
+    assert person.password_hash is None and not person.is_confirmed
+    [mail] = db.session.scalars(sa.select(OutboxMail)).all()
+    with force_locale("pt"):
+        subject = gettext("Your account on the Network of Digital and Collaborative Ports")
+    assert mail.recipient == person.email and mail.subject == subject
+    assert subject != "Your account on the Network of Digital and Collaborative Ports"
+
+
+def test_the_mailed_link_sets_the_first_password_and_then_the_person_signs_in(app, admin_client):
+    admin_client.post("/admin/users/new", data=new_person())
+    path = reset_path_in(db.session.scalar(sa.select(OutboxMail)))
+    newcomer = app.test_client()
+    assert newcomer.get(path).status_code == 200
+    assert newcomer.post(path, data={"password": "a brand new passphrase"}).status_code == 302
+    person = db.session.scalar(sa.select(User).filter_by(email="ana.torres@apn.gob.pe"))
+    assert person.password_hash is not None and person.is_confirmed  # the link proved the address
+    assert newcomer.get(path).status_code == 400  # the link works once
+    later = app.test_client()
+    signed_in = later.post(
+        "/auth/login", data={"email": "ana.torres@apn.gob.pe", "password": "a brand new passphrase"}
+    )
+    assert signed_in.status_code == 302 and "/auth/login" not in signed_in.headers["Location"]
+    assert db.session.get(User, person.id).last_login_at is not None
+
+
+def test_creating_an_account_with_a_used_email_shows_it_on_the_field_and_creates_nothing(
+    admin_client, member
+):
+    response = admin_client.post(
+        "/admin/users/new",
+        data=new_person(email=member.email.upper()),
+        headers={"Accept-Language": "en"},
+    )
+    assert_refused(response, "Another account already uses this email address.")
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2  # the member and the secretariat
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
+    assert audit_actions() == []
+
+
+def test_member_gets_403_when_creating_an_account(client, member):
+    login_as(client, member)
+    assert client.get("/admin/users/new").status_code == 403
+    assert client.post("/admin/users/new", data=new_person()).status_code == 403
+    assert db.session.scalar(sa.select(User).filter_by(email="ana.torres@apn.gob.pe")) is None
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
+
+
+def test_account_creation_is_audited_without_the_email_address(admin_client, secretariat):
+    admin_client.post("/admin/users/new", data=new_person(is_secretariat="y"))
+    person = db.session.scalar(sa.select(User).filter_by(email="ana.torres@apn.gob.pe"))
+    event = db.session.scalar(sa.select(AuditEvent).filter_by(action="user.create"))
+    assert (event.actor_id, event.subject_type, event.subject_id) == (secretariat.id, "User", person.id)
+    assert event.new == {"preferred_locale": "pt", "is_secretariat": True}
+    assert "apn.gob.pe" not in json.dumps([event.old, event.new]).lower()
+    page = admin_client.get("/admin/audit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Account created by the Secretariat" in page
 
 
 # ---------------------------------------------------------------------------------------------- outbox, audit

@@ -193,3 +193,18 @@ def test_register_refuses_a_malformed_address_from_any_caller(app, email):
     with pytest.raises(DomainError) as refusal:
         accounts.register(registration(email=email))
     assert refusal.value.field == "email"
+
+
+def test_link_for_an_account_the_secretariat_opened_outlives_an_ordinary_reset_link(app, member):
+    from ports_network.errors import DomainError
+    from ports_network.services import accounts
+
+    ordinary = accounts.password_reset_token(member)
+    welcome = accounts.password_reset_token(member, new_account=True)
+    app.config["RESET_TOKEN_MAX_AGE"] = -1  # every ordinary reset link has expired
+    try:
+        assert accounts.reset_target(welcome).id == member.id
+        with pytest.raises(DomainError):
+            accounts.reset_target(ordinary)
+    finally:
+        app.config["RESET_TOKEN_MAX_AGE"] = 7200

@@ -16,12 +16,13 @@ from ports_network.models import (
     Port,
     Sector,
     StakeholderType,
+    User,
 )
-from ports_network.services import admin, audit, countries, organisations, ports, users
+from ports_network.services import accounts, admin, audit, countries, organisations, ports, users
 from ports_network.services.countries import CountryData, CountryUpdate
 from ports_network.services.organisations import OrganisationData
 from ports_network.services.ports import PortData
-from ports_network.services.users import UserQuery, UserUpdate
+from ports_network.services.users import UserCreate, UserQuery, UserUpdate
 from tests import factories
 
 
@@ -255,6 +256,47 @@ def test_get_by_email_ignores_case_and_deleted_accounts(member):
     with pytest.raises(DomainError) as refused:
         users.get_by_email("nobody@example.org")
     assert refused.value.field == "email"
+
+
+def test_created_account_has_no_password_a_normalised_email_and_one_mail(secretariat):
+    person = users.create_user(secretariat, UserCreate(" Rosa  Díaz ", " Rosa@Example.ORG ", "es", False))
+    assert (person.email, person.name, person.password_hash) == ("rosa@example.org", "Rosa Díaz", None)
+    [mail] = db.session.scalars(sa.select(OutboxMail)).all()
+    assert mail.recipient == "rosa@example.org" and "/auth/password/reset/" in mail.body
+    event = db.session.scalar(sa.select(AuditEvent))
+    assert event.action == "user.create" and event.old is None and "email" not in event.new
+
+
+def test_the_link_token_of_a_created_account_sets_its_password_once(secretariat):
+    person = users.create_user(secretariat, UserCreate("Rosa", "rosa@example.org", "en", False))
+    token = accounts.password_reset_token(person)
+    accounts.reset_password(token, "a brand new passphrase")
+    assert person.is_confirmed and accounts.authenticate("rosa@example.org", "a brand new passphrase")
+    with pytest.raises(DomainError):
+        accounts.reset_target(token)
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "locale", "field"),
+    [
+        ("  ", "rosa@example.org", "es", "name"),
+        ("Rosa", "not-an-address", "es", "email"),
+        ("Rosa", "rosa@example.org", "fr", "preferred_locale"),
+    ],
+)
+def test_account_creation_refuses_invalid_input(secretariat, name, email, locale, field):
+    with pytest.raises(DomainError) as refused:
+        users.create_user(secretariat, UserCreate(name, email, locale, False))
+    assert refused.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+def test_account_creation_refuses_an_email_in_use_ignoring_case(secretariat, member):
+    with pytest.raises(DomainError) as refused:
+        users.create_user(secretariat, UserCreate("Copy", member.email.upper(), "es", False))
+    assert refused.value.field == "email"
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
 
 
 # ------------------------------------------------------------------------------------------ dashboard, audit

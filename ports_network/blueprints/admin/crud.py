@@ -47,6 +47,7 @@ class Screens:
     archive: Callable[[Any, Any, bool], Any] | None = None  # (actor, item, archived)
     restorable: bool = True
     new_form: type[EntityForm] | None = None  # when adding asks for more than editing
+    created: Any = None  # the message after adding, when "Saved." says too little
     describe: Callable[[Any], str] = attrgetter("name")
     context: dict[str, Any] = field(default_factory=dict)  # extra values for the list template
 
@@ -84,7 +85,8 @@ def _new(screen: Screens):
     form = (screen.new_form or screen.form)()
     form.prepare()
     save = partial(screen.create, current_user)
-    if form.validate_on_submit() and perform(lambda: save(form.to_data()), _("Saved."), form):
+    done = str(screen.created or _("Saved."))
+    if form.validate_on_submit() and perform(lambda: save(form.to_data()), done, form):
         return redirect(url_for(f".{screen.name}"))
     return form_page("admin/form.html", form, screen=screen, title=screen.titles.new, item=None)
 

@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
     FloatField,
     Form,
     IntegerField,
@@ -17,13 +18,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ... import labels
 from ...i18n import LANGUAGE_NAMES, current_locale
 from ...models import CommunityStatus, Phase, Sector, StakeholderType, SupportStage
 from ...services import countries, organisations, ports, users
 from ...services.communities import CommunityData
+from ..auth.forms import strip_text
 from ..forms import options
 
 DESCRIPTION_LOCALES = ("es", "en", "pt")
@@ -158,6 +160,25 @@ class UserForm(EntityForm):
     is_secretariat = BooleanField(_l("Technical Secretariat administrator"))
     is_disabled = BooleanField(_l("Disabled (cannot sign in)"))
     data_class = users.UserUpdate
+
+
+class UserNewForm(EntityForm):
+    """Open an account for someone; they receive a link to choose their password."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(),
+            Email(message=_l("Enter a valid email address, such as name@example.org.")),
+            Length(max=254),
+        ],
+        filters=[strip_text],
+        render_kw={"autocomplete": "off"},
+    )
+    preferred_locale = SelectField(_l("Preferred language"), choices=options(LANGUAGE_NAMES.items()))
+    is_secretariat = BooleanField(_l("Technical Secretariat administrator"))
+    data_class = users.UserCreate
 
 
 class CoordinatorForm(FlaskForm):

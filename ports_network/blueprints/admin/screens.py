@@ -69,9 +69,12 @@ SCREENS = (
         model=User,
         titles=Titles(_l("People"), _l("Add a person"), _l("Edit account")),
         form=forms.UserForm,
+        new_form=forms.UserNewForm,
         filters=forms.UserFilter,
         listing=lambda **criteria: users.search_users(users.UserQuery(**criteria)),
         context={"limit": users.SEARCH_LIMIT},
+        create=users.create_user,
+        created=_l("The account was created and a link to choose a password was mailed to the person."),
         update=users.update_user,
     ),
 )
