@@ -7,8 +7,8 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
-from flask_babel import force_locale
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from itsdangerous import URLSafeTimedSerializer
 
 from ports_network import create_app
