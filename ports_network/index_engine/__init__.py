@@ -1,7 +1,13 @@
 """The Competitiveness Index engine: methodology as data, scoring, rank uncertainty (pandas/numpy only)."""
 
 from .engine import MedianRecord, RankRecord, Results, ScoreRecord, compute
-from .files import default_methodology, parse_methodology_text, read_methodology, write_methodology
+from .files import (
+    default_methodology,
+    format_methodology,
+    parse_methodology_text,
+    read_methodology,
+    write_methodology,
+)
 from .methodology import (
     INDEX_CODE,
     Aggregation,
@@ -49,6 +55,7 @@ __all__ = [
     "compute",
     "default_methodology",
     "dump_methodology",
+    "format_methodology",
     "load_methodology",
     "localized",
     "parse_methodology_text",

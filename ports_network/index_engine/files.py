@@ -6,6 +6,7 @@ The format is `serialization.dump_methodology`'s plain data, documented in docs/
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -47,15 +48,17 @@ def read_methodology(path: str | Path) -> Methodology:
     return parse_methodology_text(path.read_text(encoding="utf-8"), yaml_format=_is_yaml(path))
 
 
+def format_methodology(data: Mapping[str, Any], *, yaml_format: bool = False) -> str:
+    """A methodology's plain data (`dump_methodology`) as the text of a JSON or YAML file."""
+    if yaml_format:
+        return _yaml().safe_dump(dict(data), allow_unicode=True, sort_keys=False)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_methodology(m: Methodology, path: str | Path) -> None:
     """Write a methodology as JSON, or YAML when the file name ends in .yaml/.yml."""
     path = Path(path)
-    data = dump_methodology(m)
-    if _is_yaml(path):
-        text = _yaml().safe_dump(data, allow_unicode=True, sort_keys=False)
-    else:
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(format_methodology(dump_methodology(m), yaml_format=_is_yaml(path)), encoding="utf-8")
 
 
 def default_methodology() -> Methodology:

@@ -28,6 +28,7 @@ from ..models import (
     Visibility,
 )
 from ..models.base import utcnow
+from . import methodologies
 from .passwords import hash_password
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def _seed_user(entry: dict[str, Any], password_hash: str, report: SeedReport) ->
 
 
 def seed_demo() -> SeedReport:
-    """Load countries, ports, communities, organisations and demo users; idempotent."""
+    """Load countries, ports, communities, organisations, demo users, methodology 2.0; idempotent."""
     data = load_network_data()
     report = SeedReport()
     countries = _seed_countries(data, report)
@@ -162,6 +163,7 @@ def seed_demo() -> SeedReport:
     for entry in data["demo_users"]:
         _seed_user(entry, password_hash, report)
     db.session.commit()
+    report.created += methodologies.ensure_default()  # commits on its own; an existing 2.0 is left alone
     logger.info("demo seed created %d rows", report.created)
     return report
 

@@ -5,11 +5,14 @@ import time
 import sqlalchemy as sa
 
 from ports_network.extensions import db
+from ports_network.index_engine import default_methodology, dump_methodology
 from ports_network.models import (
+    AuditEvent,
     CommunityRole,
     Country,
     MailStatus,
     Membership,
+    MethodologyVersion,
     OutboxMail,
     Phase,
     Port,
@@ -27,13 +30,16 @@ def test_seed_demo_loads_the_real_network_and_twice_changes_nothing(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "demo"])
     assert first.exit_code == 0, first.output
-    counts = {model: _count(model) for model in (Country, Port, PortCommunity, User, Membership)}
+    models = (Country, Port, PortCommunity, User, Membership, MethodologyVersion, AuditEvent)
+    counts = {model: _count(model) for model in models}
+    checksum = db.session.scalar(sa.select(MethodologyVersion.checksum))
 
     second = runner.invoke(args=["seed", "demo"])
 
     assert "0 rows created" in second.output
     assert {model: _count(model) for model in counts} == counts
     assert counts[Country] == 13 and counts[PortCommunity] == 28
+    assert db.session.scalar(sa.select(MethodologyVersion.checksum)) == checksum
     phase_three = db.session.scalars(sa.select(PortCommunity.slug).where(PortCommunity.phase == Phase.III))
     assert set(phase_three) == {
         "lazaro-cardenas",
@@ -92,3 +98,13 @@ def test_in_process_scheduler_sends_queued_mail_without_any_command(app):
         thread.join(timeout=5)
         app.config["SCHEDULER_INTERVAL_SECONDS"] = 30
     assert db.session.scalar(sa.select(OutboxMail.status)) == MailStatus.SENT
+
+
+def test_seed_demo_imports_and_freezes_the_default_methodology_2_0(app):
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+
+    version = db.session.scalar(sa.select(MethodologyVersion))
+    assert (version.version, version.is_frozen) == ("2.0", True)
+    assert version.document == dump_methodology(default_methodology())
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"methodology.import", "methodology.freeze"} <= actions
