@@ -45,6 +45,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long form is never lost to expiry
 
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    ROOMS_RATE_LIMIT = os.environ.get("ROOMS_RATE_LIMIT", "20 per 10 seconds")  # messages per person
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 

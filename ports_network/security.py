@@ -21,6 +21,7 @@ from .models import (
     MembershipStatus,
     PortCommunity,
     RequestStatus,
+    Room,
     StoredFile,
     User,
     Visibility,
@@ -121,6 +122,21 @@ def _may_view_file(user: Any, stored: StoredFile) -> bool:
     return is_secretariat(user)
 
 
+def _may_read_room(user: Any, room: Room) -> bool:
+    # A room's readers are the members of its scope: one community, or the whole network.
+    if not is_signed_in(user):
+        return False
+    if is_secretariat(user):
+        return True
+    if room.community_id is None:
+        return is_network_member(user)
+    return room.community_id in community_roles(user)
+
+
+def _may_post_in_room(user: Any, room: Room) -> bool:
+    return room.accepts_posts and _may_read_room(user, room)
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -152,6 +168,9 @@ POLICY: dict[str, Predicate] = {
     "account.manage": _signed_in,
     "notifications.view": _signed_in,
     "files.view": _may_view_file,
+    "rooms.list": _signed_in,
+    "rooms.read": _may_read_room,
+    "rooms.post": _may_post_in_room,
     "admin.access": _secretariat,
     "mail.view_outbox": _secretariat,
 }
@@ -221,3 +240,15 @@ def profiles_visible_to(viewer: Any) -> sa.ColumnElement[bool]:
     if is_network_member(viewer):
         visible = sa.or_(visible, User.visibility == Visibility.NETWORK)
     return sa.and_(alive, visible)
+
+
+def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Room equal to `can(user, "rooms.read", room)`."""
+    if not is_signed_in(user):
+        return sa.false()
+    if is_secretariat(user):
+        return sa.true()
+    own_communities = Room.community_id.in_(_active_community_ids(user.id))
+    if is_network_member(user):
+        return sa.or_(Room.community_id.is_(None), own_communities)
+    return own_communities

@@ -13,9 +13,11 @@ from .membership import (
     MembershipStatus,
     RequestStatus,
 )
+from .methodology import FrozenMethodologyError, MethodologyStatus, MethodologyVersion
 from .notification import Delivery, Notification, NotificationPreference
 from .organisation import Organisation, Sector, StakeholderType
 from .port import Port
+from .room import Message, Room, RoomKind, RoomRead
 from .stored_file import StoredFile
 from .user import User, Visibility
 
@@ -25,12 +27,16 @@ __all__ = [
     "CommunityStatus",
     "Country",
     "Delivery",
+    "FrozenMethodologyError",
     "Invitation",
     "JobState",
     "JoinRequest",
     "MailStatus",
     "Membership",
     "MembershipStatus",
+    "Message",
+    "MethodologyStatus",
+    "MethodologyVersion",
     "Notification",
     "NotificationPreference",
     "Organisation",
@@ -39,6 +45,9 @@ __all__ = [
     "Port",
     "PortCommunity",
     "RequestStatus",
+    "Room",
+    "RoomKind",
+    "RoomRead",
     "Sector",
     "StakeholderType",
     "StoredFile",

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from ports_network import create_app
 from ports_network.extensions import db
 from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail
-from ports_network.services import storage
+from ports_network.services import rooms, storage
 
 from .. import factories
 from ..conftest import login_as
@@ -75,6 +75,10 @@ EXPECTATIONS = {
     "notifications.mark_all_read": SIGNED_IN,
     "notifications.mark_read": (LOGIN, OK, HIDDEN, HIDDEN),
     "notifications.open_notice": (LOGIN, OK, HIDDEN, HIDDEN),
+    "rooms.index": SIGNED_IN,
+    "rooms.show": SIGNED_IN,  # a member of the room's community; others get 404 (test_rooms.py)
+    "rooms.post": SIGNED_IN,
+    "rooms.history": SIGNED_IN,
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -122,6 +126,7 @@ def world(community, member, coordinator, secretariat, outsider):
         "notification_id": notice.id,
         "public_id": logo.public_id,
         "filename": "css/app.css",
+        "room_id": rooms.room_for_community(community).id,
     }
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people

@@ -1,0 +1,111 @@
+"""Socket.IO events of the rooms: every event is authorised again, rooms are named by the server.
+
+Clients join with the last sequence number they saw and get what they missed in the acknowledgement,
+after they are in the room, so nothing committed in between is lost (duplicates are dropped by seq).
+"""
+
+import logging
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import join_room, leave_room
+
+from ... import security
+from ...errors import DomainError
+from ...extensions import db, socketio
+from ...models import Message, Room
+from ...services import rooms
+
+logger = logging.getLogger(__name__)
+
+CATCH_UP_LIMIT = 200
+
+
+def room_channel(room_id: int) -> str:
+    """The Socket.IO room of a discussion room, computed on the server only."""
+    return f"room-{room_id}"
+
+
+def broadcast(message: Message) -> None:
+    """Send a committed message to everyone in its room (on every server process, through the queue)."""
+    socketio.emit("message", rooms.as_record(message), to=room_channel(message.room_id))
+
+
+def _refused(error: str) -> dict[str, Any]:
+    return {"ok": False, "error": error}
+
+
+def _integer(data: dict, key: str, default: int | None = None) -> int | None:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def _readable_room(data: Any) -> Room | None:
+    """The room the payload names, if the current user may read it now (membership can change)."""
+    if not isinstance(data, dict) or (room_id := _integer(data, "room_id")) is None:
+        return None
+    room = db.session.get(Room, room_id)
+    if room is None:
+        return None
+    if not security.can(current_user, "rooms.read", room):
+        leave_room(room_channel(room.id))  # no more live messages from a room the person lost
+        return None
+    return room
+
+
+def connect(auth: Any = None) -> bool:
+    """Only signed-in people connect; the login session cookie authenticates the socket."""
+    return security.is_signed_in(current_user)
+
+
+def join(data: Any) -> dict[str, Any]:
+    """Enter a room and catch up: the ack carries the messages after `last_seq`, in order."""
+    room = _readable_room(data)
+    last_seq = _integer(data, "last_seq", 0) if isinstance(data, dict) else None
+    if room is None or last_seq is None:
+        return _refused(_("This room does not exist or you cannot read it."))
+    join_room(room_channel(room.id))
+    missed = rooms.history(current_user, room, after_seq=last_seq, limit=CATCH_UP_LIMIT)
+    return {
+        "ok": True,
+        "messages": [rooms.as_record(m) for m in missed],
+        "last_seq": room.last_seq,
+    }
+
+
+def send(data: Any) -> dict[str, Any]:
+    """Store a message, then broadcast it; the ack (with its seq) tells the sender it is stored."""
+    room = _readable_room(data)
+    if room is None:
+        return _refused(_("This room does not exist or you cannot read it."))
+    try:
+        message, created = rooms.post_message(current_user, room, data.get("client_id"), data.get("body"))
+    except DomainError as error:
+        return _refused(str(error.message))
+    if created:
+        broadcast(message)
+    return {"ok": True, "seq": message.seq, "id": message.id, "client_id": message.client_id}
+
+
+def read(data: Any) -> dict[str, Any]:
+    """Move the read marker forward as messages are seen live."""
+    room = _readable_room(data)
+    seq = _integer(data, "seq") if isinstance(data, dict) else None
+    if room is None or seq is None:
+        return _refused(_("This room does not exist or you cannot read it."))
+    return {"ok": True, "seq": rooms.mark_read(current_user, room, seq)}
+
+
+EVENTS = {"connect": connect, "join": join, "send": send, "read": read}
+
+
+def register_events() -> None:
+    """Attach the handlers to the Socket.IO server of the application being created.
+
+    Called by every create_app: a handler decorated at import time would only reach the first server.
+    """
+    for event, handler in EVENTS.items():
+        socketio.on(event)(handler)

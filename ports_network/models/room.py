@@ -1,0 +1,98 @@
+"""Discussion rooms: a room per scope (community, network, topic), its numbered messages and read markers."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from .community import PortCommunity
+from .user import User
+
+
+class RoomKind(enum.StrEnum):
+    """What a room belongs to; its readers follow the membership of that scope."""
+
+    COMMUNITY = "community"
+    NETWORK = "network"
+    TOPIC = "topic"
+
+
+class Room(TimestampMixin, db.Model):
+    """A conversation; `community_id` None means the whole network is its scope."""
+
+    __tablename__ = "room"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RoomKind] = mapped_column(enum_column(RoomKind))
+    community_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("port_community.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(160))
+    archived: Mapped[bool] = mapped_column(default=False)
+    read_only: Mapped[bool] = mapped_column(default=False)
+    # The sequence number of the newest message; incremented in the same transaction as each insert.
+    last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    community: Mapped[PortCommunity | None] = relationship()
+
+    __table_args__ = (
+        # At most one automatic room per community and one network room, even when created concurrently.
+        sa.Index(
+            "uq_room_community_room",
+            "community_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'community'"),
+            postgresql_where=sa.text("kind = 'community'"),
+        ),
+        sa.Index(
+            "uq_room_network_room",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("kind = 'network'"),
+            postgresql_where=sa.text("kind = 'network'"),
+        ),
+    )
+
+    @property
+    def accepts_posts(self) -> bool:
+        """Archived and read-only rooms keep their history but take no new messages."""
+        return not (self.archived or self.read_only)
+
+
+class Message(db.Model):
+    """One message in a room; `seq` orders it, `client_id` makes the author's retries idempotent."""
+
+    __tablename__ = "room_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(64))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    room: Mapped[Room] = relationship()
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("room_id", "seq"),
+        sa.UniqueConstraint("author_id", "client_id"),
+    )
+
+
+class RoomRead(db.Model):
+    """How far a person has read in a room."""
+
+    __tablename__ = "room_read"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), primary_key=True)
+    last_read_seq: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,221 @@
+"""Discussion rooms: rooms created on demand per scope, numbered messages, history and read markers.
+
+A message exists once committed: `post_message` numbers it inside the transaction that stores it, so a
+room's sequence numbers are strictly increasing without gaps, and only then may an adapter broadcast it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from limits import parse
+
+from .. import security
+from ..errors import DomainError, NotAllowed
+from ..extensions import db, limiter
+from ..markdown import render
+from ..models import Message, PortCommunity, Room, RoomKind, RoomRead, User
+
+MAX_BODY_LENGTH = 4000
+MAX_CLIENT_ID_LENGTH = 64
+MAX_PAGE = 200
+DEFAULT_RATE_LIMIT = "20 per 10 seconds"
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """A room as the list of rooms shows it."""
+
+    room: Room
+    title: str
+    unread: int
+
+
+def title_of(room: Room) -> str:
+    """The room's name in the reader's language (automatic rooms are named after their scope)."""
+    if room.kind == RoomKind.NETWORK:
+        return _("The whole network")
+    if room.kind == RoomKind.COMMUNITY and room.community is not None:
+        return room.community.name
+    return room.title
+
+
+def _get_or_create(kind: RoomKind, community_id: int | None, title: str) -> Room:
+    scope = Room.community_id.is_(None) if community_id is None else Room.community_id == community_id
+    query = sa.select(Room).where(Room.kind == kind, scope)
+    room = db.session.scalar(query)
+    if room is not None:
+        return room
+    db.session.add(Room(kind=kind, community_id=community_id, title=title))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another request created it at the same moment (unique index)
+        db.session.rollback()
+    return db.session.scalars(query).one()
+
+
+def room_for_community(community: PortCommunity) -> Room:
+    """The community's room, created the first time it is needed."""
+    return _get_or_create(RoomKind.COMMUNITY, community.id, community.name[:160])
+
+
+def network_room() -> Room:
+    """The room of the whole network, created the first time it is needed."""
+    return _get_or_create(RoomKind.NETWORK, None, "Network")
+
+
+def rooms_for(user: User) -> list[RoomEntry]:
+    """The rooms the person can read, with their unread counts; their scopes' rooms exist afterwards."""
+    if security.is_network_member(user):
+        network_room()
+    for community_id in security.community_roles(user):
+        community = db.session.get(PortCommunity, community_id)
+        if community is not None:
+            room_for_community(community)
+    rooms = db.session.scalars(
+        sa.select(Room)
+        .where(security.rooms_visible_to(user))
+        .options(sa.orm.selectinload(Room.community))
+        .order_by(Room.archived, Room.community_id.is_not(None), Room.title)
+    ).all()
+    unread = unread_counts(user)
+    return [RoomEntry(room, title_of(room), unread.get(room.id, 0)) for room in rooms]
+
+
+def _ensure(user: User, action: str, room: Room) -> None:
+    if security.can(user, action, room):
+        return
+    if action == "rooms.post" and security.can(user, "rooms.read", room):
+        raise NotAllowed(_("This room is read-only: no new messages can be posted."))
+    raise NotAllowed(_("You are not a member of this room."))
+
+
+def _checked_body(body: Any) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise DomainError(_("Write a message first."), field="body")
+    if len(body) > MAX_BODY_LENGTH:
+        raise DomainError(
+            _("Messages can be at most %(num)d characters long.", num=MAX_BODY_LENGTH), field="body"
+        )
+    return body.strip()
+
+
+def _checked_client_id(client_id: Any) -> str:
+    if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID_LENGTH:
+        raise DomainError(_("The message could not be sent: it has no valid identifier."))
+    return client_id
+
+
+def _check_rate(user: User) -> None:
+    # Kept in the rate limiter's storage, so with Redis the limit holds across server processes.
+    item = parse(current_app.config.get("ROOMS_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    if not limiter.limiter.hit(item, "rooms.post", str(user.id)):
+        raise DomainError(_("You are sending messages too quickly. Please wait a few seconds."))
+
+
+def _sent(user: User, client_id: str) -> Message | None:
+    return db.session.scalar(
+        sa.select(Message).where(Message.author_id == user.id, Message.client_id == client_id)
+    )
+
+
+def post_message(user: User, room: Room, client_id: Any, body: Any) -> tuple[Message, bool]:
+    """Store a message and number it; a retry with the same client id returns the stored one (False)."""
+    _ensure(user, "rooms.post", room)
+    body = _checked_body(body)
+    client_id = _checked_client_id(client_id)
+    if (earlier := _sent(user, client_id)) is not None:
+        return _same_room(earlier, room), False
+    _check_rate(user)
+    try:
+        # The row lock taken by this UPDATE serialises concurrent posts to the room until commit;
+        # a rollback undoes the increment too, so numbers never skip.
+        seq = db.session.execute(
+            sa.update(Room)
+            .where(Room.id == room.id)
+            .values(last_seq=Room.last_seq + 1)
+            .returning(Room.last_seq)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
+        message = Message(room_id=room.id, seq=seq, author_id=user.id, client_id=client_id, body=body)
+        db.session.add(message)
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same send arrived twice at the same moment
+        db.session.rollback()
+        if (earlier := _sent(user, client_id)) is None:
+            raise
+        return _same_room(earlier, room), False
+    return message, True
+
+
+def _same_room(message: Message, room: Room) -> Message:
+    if message.room_id != room.id:
+        raise DomainError(_("The message could not be sent: it has no valid identifier."))
+    return message
+
+
+def history(
+    user: User, room: Room, after_seq: int | None = None, before_seq: int | None = None, limit: int = 50
+) -> list[Message]:
+    """Messages in sequence order: after `after_seq`, else the newest ones (before `before_seq`)."""
+    _ensure(user, "rooms.read", room)
+    limit = max(1, min(limit, MAX_PAGE))
+    query = (
+        sa.select(Message)
+        .where(Message.room_id == room.id)
+        .options(sa.orm.selectinload(Message.author))
+        .limit(limit)
+    )
+    if after_seq is not None:
+        return list(db.session.scalars(query.where(Message.seq > after_seq).order_by(Message.seq)))
+    if before_seq is not None:
+        query = query.where(Message.seq < before_seq)
+    return list(reversed(db.session.scalars(query.order_by(Message.seq.desc())).all()))
+
+
+def mark_read(user: User, room: Room, seq: int) -> int:
+    """Move the person's read marker forward to `seq` (never back, never past the newest message)."""
+    _ensure(user, "rooms.read", room)
+    seq = max(0, min(seq, room.last_seq))
+    marker = db.session.get(RoomRead, (user.id, room.id))
+    if marker is None:
+        marker = RoomRead(user_id=user.id, room_id=room.id, last_read_seq=0)
+        db.session.add(marker)
+    marker.last_read_seq = max(marker.last_read_seq or 0, seq)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # a second tab created the marker at the same moment; it will catch up
+        db.session.rollback()
+    return seq
+
+
+def unread_counts(user: User) -> dict[int, int]:
+    """Per readable room, how many messages by others came after the person's read marker."""
+    read = sa.orm.aliased(RoomRead)
+    rows = db.session.execute(
+        sa.select(Message.room_id, sa.func.count(Message.id))
+        .join(Room, Room.id == Message.room_id)
+        .outerjoin(read, sa.and_(read.room_id == Message.room_id, read.user_id == user.id))
+        .where(
+            security.rooms_visible_to(user),
+            Message.author_id != user.id,
+            Message.seq > sa.func.coalesce(read.last_read_seq, 0),
+        )
+        .group_by(Message.room_id)
+    )
+    return {room_id: count for room_id, count in rows}
+
+
+def as_record(message: Message) -> dict[str, Any]:
+    """A message as plain data for sockets and JSON: sanitised HTML, never the raw markdown as markup."""
+    return {
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "id": message.id,
+        "client_id": message.client_id,
+        "author": message.author.name,
+        "html": str(render(message.body)),
+        "created_at": message.created_at.isoformat(),
+    }
