@@ -78,6 +78,9 @@ class Config:
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
 
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # The Redis pub/sub channel of the Socket.IO message queue: one per deployment sharing a Redis server
+    # (pub/sub ignores the database number, so two deployments on one channel would mix their rooms).
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "flask-socketio")
     SOCKETIO_CORS_ALLOWED_ORIGINS = [
         o for o in os.environ.get("SOCKETIO_CORS_ALLOWED_ORIGINS", "").split(",") if o
     ]

@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from .. import realtime
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -203,3 +204,4 @@ def delete_account(user: User, password: str) -> None:
     _end_participation(user, now)
     _anonymise(user, now)
     db.session.commit()
+    realtime.disconnect_user(user.id)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import security
+from .. import realtime, security
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..links import site_path
@@ -228,6 +228,7 @@ def remove_member(actor: User, membership: Membership) -> None:
             link=site_path("communities.show", slug=membership.community.slug),
         )
     db.session.commit()
+    realtime.evict_from_community_rooms(membership.user_id, membership.community_id)
 
 
 def leave(user: User, community: PortCommunity) -> None:
@@ -238,6 +239,7 @@ def leave(user: User, community: PortCommunity) -> None:
     _check_not_last_coordinator(user, membership)
     _end(user, membership, MembershipStatus.LEFT, "membership.leave")
     db.session.commit()
+    realtime.evict_from_community_rooms(user.id, community.id)
 
 
 def expire_invitations() -> int:

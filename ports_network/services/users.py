@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import realtime
 from ..errors import DomainError
 from ..extensions import db
 from ..links import external_url
@@ -160,7 +161,8 @@ def _check_update(actor: User | None, user: User, data: UserUpdate) -> str:
 def update_user(actor: User | None, user: User, data: UserUpdate) -> User:
     """Change an account; disabling it also rotates its session token, which signs the person out."""
     name = _check_update(actor, user, data)
-    if data.is_disabled and not user.is_disabled:
+    disabling = data.is_disabled and not user.is_disabled
+    if disabling:
         user.session_token = new_session_token()
     values = {
         "name": name,
@@ -168,7 +170,10 @@ def update_user(actor: User | None, user: User, data: UserUpdate) -> User:
         "is_secretariat": data.is_secretariat,
         "is_disabled": data.is_disabled,
     }
-    return save_changes(actor, user, "user.update", values)
+    user = save_changes(actor, user, "user.update", values)
+    if disabling:
+        realtime.disconnect_user(user.id)  # after the commit: open sockets kept the old session
+    return user
 
 
 def confirm_email(actor: User | None, user: User) -> User:

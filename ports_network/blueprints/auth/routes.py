@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ... import realtime
 from ...errors import DomainError
 from ...extensions import limiter
 from ...i18n import current_locale
@@ -111,8 +112,11 @@ def register():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST only, so a link or an image cannot sign anyone out)."""
+    """Sign out (POST only, so a link or an image cannot sign anyone out); open sockets close too."""
+    user_id = current_user.id if current_user.is_authenticated else None
     logout_user()
+    if user_id is not None:
+        realtime.disconnect_user(user_id)
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))
 

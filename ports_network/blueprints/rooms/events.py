@@ -7,11 +7,12 @@ after they are in the room, so nothing committed in between is lost (duplicates 
 import logging
 from typing import Any
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
-from ... import security
+from ... import realtime, security
 from ...errors import DomainError
 from ...extensions import db, socketio
 from ...models import Message, Room
@@ -22,14 +23,9 @@ logger = logging.getLogger(__name__)
 CATCH_UP_LIMIT = 200
 
 
-def room_channel(room_id: int) -> str:
-    """The Socket.IO room of a discussion room, computed on the server only."""
-    return f"room-{room_id}"
-
-
 def broadcast(message: Message) -> None:
     """Send a committed message to everyone in its room (on every server process, through the queue)."""
-    socketio.emit("message", rooms.as_record(message), to=room_channel(message.room_id))
+    socketio.emit("message", rooms.as_record(message), to=realtime.room_channel(message.room_id))
 
 
 def _refused(error: str) -> dict[str, Any]:
@@ -51,14 +47,23 @@ def _readable_room(data: Any) -> Room | None:
     if room is None:
         return None
     if not security.can(current_user, "rooms.read", room):
-        leave_room(room_channel(room.id))  # no more live messages from a room the person lost
+        leave_room(realtime.room_channel(room.id))  # no more live messages from a room the person lost
         return None
     return room
 
 
 def connect(auth: Any = None) -> bool:
     """Only signed-in people connect; the login session cookie authenticates the socket."""
-    return security.is_signed_in(current_user)
+    if not security.is_signed_in(current_user):
+        return False
+    # Registered so that signing out or losing a membership reaches this socket from any process.
+    realtime.register_socket(request.sid, current_user.id)
+    return True
+
+
+def disconnect(reason: Any = None) -> None:
+    """Forget the socket in the registry of open sockets."""
+    realtime.unregister_socket(request.sid)
 
 
 def join(data: Any) -> dict[str, Any]:
@@ -67,7 +72,7 @@ def join(data: Any) -> dict[str, Any]:
     last_seq = _integer(data, "last_seq", 0) if isinstance(data, dict) else None
     if room is None or last_seq is None:
         return _refused(_("This room does not exist or you cannot read it."))
-    join_room(room_channel(room.id))
+    join_room(realtime.room_channel(room.id))
     missed = rooms.history(current_user, room, after_seq=last_seq, limit=CATCH_UP_LIMIT)
     return {
         "ok": True,
@@ -99,7 +104,7 @@ def read(data: Any) -> dict[str, Any]:
     return {"ok": True, "seq": rooms.mark_read(current_user, room, seq)}
 
 
-EVENTS = {"connect": connect, "join": join, "send": send, "read": read}
+EVENTS = {"connect": connect, "disconnect": disconnect, "join": join, "send": send, "read": read}
 
 
 def register_events() -> None:
