@@ -68,12 +68,21 @@ def _unread_notifications() -> int:
     return unread_count(current_user)
 
 
+def _unread_room_messages() -> int:
+    if not current_user or not security.can(current_user, "rooms.list"):
+        return 0
+    from .services.rooms import unread_total
+
+    return unread_total(current_user)
+
+
 def _template_globals() -> dict[str, Any]:
     return {
         "can": lambda action, obj=None: security.can(current_user, action, obj),
         "current_locale": current_locale(),
         "language_names": LANGUAGE_NAMES,
         "unread_notifications": _unread_notifications(),
+        "unread_room_messages": _unread_room_messages(),
     }
 
 

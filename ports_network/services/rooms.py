@@ -191,11 +191,11 @@ def mark_read(user: User, room: Room, seq: int) -> int:
     return seq
 
 
-def unread_counts(user: User) -> dict[int, int]:
-    """Per readable room, how many messages by others came after the person's read marker."""
+def _unread(user: User, *columns: Any) -> sa.Select:
+    """Messages by others after the person's read marker, in the rooms the person can read."""
     read = sa.orm.aliased(RoomRead)
-    rows = db.session.execute(
-        sa.select(Message.room_id, sa.func.count(Message.id))
+    return (
+        sa.select(*columns)
         .join(Room, Room.id == Message.room_id)
         .outerjoin(read, sa.and_(read.room_id == Message.room_id, read.user_id == user.id))
         .where(
@@ -203,9 +203,32 @@ def unread_counts(user: User) -> dict[int, int]:
             Message.author_id != user.id,
             Message.seq > sa.func.coalesce(read.last_read_seq, 0),
         )
-        .group_by(Message.room_id)
+    )
+
+
+def unread_counts(user: User) -> dict[int, int]:
+    """Per readable room, how many messages by others came after the person's read marker."""
+    rows = db.session.execute(
+        _unread(user, Message.room_id, sa.func.count(Message.id)).group_by(Message.room_id)
     )
     return {room_id: count for room_id, count in rows}
+
+
+def unread_total(user: User) -> int:
+    """Unread messages in all the person's rooms together, in one query (for the navigation)."""
+    return db.session.scalar(_unread(user, sa.func.count(Message.id))) or 0
+
+
+def last_read_seq(user: User, room: Room) -> int:
+    """Where the person's read marker stands in the room (0 before their first visit)."""
+    marker = db.session.get(RoomRead, (user.id, room.id))
+    return marker.last_read_seq if marker is not None else 0
+
+
+def first_unread_seq(user: User, room: Room, messages: list[Message]) -> int | None:
+    """Among the given messages, the first one by someone else past the person's read marker."""
+    read_up_to = last_read_seq(user, room)
+    return next((m.seq for m in messages if m.seq > read_up_to and m.author_id != user.id), None)
 
 
 def as_record(message: Message) -> dict[str, Any]:

@@ -24,11 +24,18 @@ def _room(room_id: int) -> Room:
 
 def _show(room: Room, form, status: int = 200, before: int | None = None):
     messages = rooms.history(current_user, room, before_seq=before, limit=PAGE_SIZE)
+    # Where this visit starts reading: found before the visit itself moves the read marker.
+    first_unread = rooms.first_unread_seq(current_user, room, messages)
     if before is None:
         # Seeing the newest messages is reading them: a receipt for the person, not a shared change.
         rooms.mark_read(current_user, room, messages[-1].seq if messages else 0)
     page = render_template(
-        "rooms/show.html", room=room, title=rooms.title_of(room), messages=messages, form=form
+        "rooms/show.html",
+        room=room,
+        title=rooms.title_of(room),
+        messages=messages,
+        form=form,
+        first_unread=first_unread,
     )
     return page, status
 

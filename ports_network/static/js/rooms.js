@@ -6,21 +6,47 @@
   const section = document.getElementById("room");
   if (!section || typeof window.io !== "function") return;
 
-  const roomId = Number(section.dataset.roomId);
+  const text = section.dataset; // every string shown here is rendered, translated, by the template
+  const roomId = Number(text.roomId);
   const list = document.getElementById("room-messages");
   const form = document.getElementById("room-form");
   const status = document.getElementById("room-status");
-  const text = section.dataset;
-  let lastSeq = Number(section.dataset.lastSeq) || 0; // highest seq with no gap before it
-  const shown = new Set(Array.from(list.querySelectorAll("[data-seq]"), (li) => Number(li.dataset.seq)));
+  const seqOf = (element) => Number(element.dataset.seq);
+  const shown = new Set(Array.from(list.querySelectorAll("[data-seq]"), seqOf));
+  let lastSeq = Math.max(Number(text.lastSeq) || 0, 0, ...shown); // highest seq with no gap before it
   const waiting = new Map(); // seq -> message received ahead of a gap
-  const pending = new Map(); // client_id -> {body, element}, until the server acknowledges
+  const pending = new Map(); // client_id -> {body, element, acked}, until shown and acknowledged
   let joined = false;
+  let catchingUp = null;
 
-  const socket = window.io({ transports: ["websocket", "polling"] });
+  // autoConnect off: the handlers below are in place before the first connection.
+  const socket = window.io({ autoConnect: false, transports: ["websocket", "polling"], tryAllTransports: true });
 
-  function setStatus(message) {
+  function newClientId() {
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    // randomUUID exists only in secure contexts (HTTPS, localhost); 16 random bytes serve as well.
+    return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function setConnection(state, message) {
+    section.dataset.connection = state;
     status.textContent = message || "";
+  }
+
+  function stateElement(state) {
+    const element = document.createElement("small");
+    element.className = "room-message-state";
+    element.dataset.state = state;
+    element.textContent = { sending: text.textSending, sent: text.textSent }[state] || state;
+    return element;
+  }
+
+  function paint(entry, state, message) {
+    entry.element.querySelector(".room-message-state")?.remove();
+    entry.element.dataset.state = state;
+    const badge = stateElement(state);
+    if (message) badge.textContent = message;
+    entry.element.append(badge);
   }
 
   function messageElement(message) {
@@ -35,7 +61,10 @@
     const time = document.createElement("small");
     const stamp = document.createElement("time");
     stamp.dateTime = message.created_at;
-    stamp.textContent = new Date(message.created_at).toLocaleString();
+    stamp.textContent = new Date(message.created_at).toLocaleString(document.documentElement.lang || undefined, {
+      dateStyle: "short",
+      timeStyle: "short",
+    }); // as the server renders it (format "short")
     time.append(stamp);
     header.append(author, " ", time);
     const body = document.createElement("div");
@@ -46,24 +75,33 @@
   }
 
   function insertInOrder(element, seq) {
-    const later = Array.from(list.querySelectorAll("[data-seq]")).find((li) => Number(li.dataset.seq) > seq);
-    list.insertBefore(element, later || null);
+    // Before the first later message; unnumbered (unsent) messages of this person stay at the end.
+    const later = Array.from(list.querySelectorAll("[data-seq]")).find((li) => seqOf(li) > seq);
+    list.insertBefore(element, later || list.querySelector(".room-message-pending"));
   }
 
   function show(message) {
     if (message.room_id !== roomId || shown.has(message.seq)) return;
     shown.add(message.seq);
+    const element = messageElement(message);
     const mine = pending.get(message.client_id);
     if (mine) {
+      // The stored version replaces the local copy, keeping its sending/sent state.
       mine.element.remove();
-      pending.delete(message.client_id);
+      mine.element = element;
+      paint(mine, mine.acked ? "sent" : "sending");
+      if (mine.acked) pending.delete(message.client_id);
     }
-    insertInOrder(messageElement(message), message.seq);
+    insertInOrder(element, message.seq);
     document.getElementById("room-empty")?.remove();
   }
 
   function accept(message) {
-    if (message.seq <= lastSeq) return show(message);
+    if (message.room_id !== roomId) return;
+    if (message.seq <= lastSeq) {
+      show(message);
+      return;
+    }
     waiting.set(message.seq, message);
     while (waiting.has(lastSeq + 1)) {
       const next = waiting.get(lastSeq + 1);
@@ -74,51 +112,71 @@
     if (waiting.size) catchUp(); // a gap: fetch what lies between from the server
   }
 
-  async function catchUp() {
-    const response = await fetch(`${text.historyUrl}?after=${lastSeq}&limit=200`, {
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    });
-    if (!response.ok) return;
-    const data = await response.json();
-    data.messages.forEach(accept);
-    if (data.messages.length && lastSeq < data.last_seq) catchUp();
+  async function fetchAfter() {
+    for (;;) {
+      const response = await fetch(`${text.historyUrl}?after=${lastSeq}&limit=200`, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      if (!response.ok) return;
+      const data = await response.json();
+      data.messages.forEach(accept);
+      if (!data.messages.length || lastSeq >= data.last_seq) return;
+    }
+  }
+
+  function catchUp() {
+    // One fetch at a time; a gap noticed meanwhile is covered by the loop in fetchAfter.
+    if (!catchingUp) {
+      catchingUp = fetchAfter()
+        .catch(() => {}) // offline: the next join catches up
+        .finally(() => {
+          catchingUp = null;
+          markRead();
+        });
+    }
+    return catchingUp;
   }
 
   function markRead() {
     if (joined && document.visibilityState === "visible") socket.emit("read", { room_id: roomId, seq: lastSeq });
   }
 
+  function acknowledged(clientId, ack) {
+    const entry = pending.get(clientId);
+    if (!entry) return;
+    if (ack && ack.ok) {
+      entry.acked = true;
+      paint(entry, "sent");
+      if (shown.has(ack.seq)) pending.delete(clientId);
+      else window.setTimeout(() => shown.has(ack.seq) || catchUp(), 2000); // its broadcast was lost
+    } else {
+      paint(entry, "failed", (ack && ack.error) || text.textFailed);
+      entry.element.classList.add("room-message-failed");
+      pending.delete(clientId);
+    }
+  }
+
   function sendPending(clientId) {
     const entry = pending.get(clientId);
-    if (!entry || !joined) return;
-    entry.element.querySelector(".room-message-state").textContent = text.textSending;
+    if (!entry || entry.acked || !joined) return;
     socket.timeout(10000).emit("send", { room_id: roomId, client_id: clientId, body: entry.body }, (err, ack) => {
-      if (err) return; // no answer: retried on the next (re)connection
-      const state = entry.element.querySelector(".room-message-state");
-      if (ack && ack.ok) {
-        state.textContent = text.textSent;
-        entry.element.dataset.seq = String(ack.seq);
-        if (shown.has(ack.seq)) {
-          entry.element.remove();
-          pending.delete(clientId);
-        }
-      } else {
-        state.textContent = (ack && ack.error) || text.textFailed;
-        entry.element.classList.add("room-message-failed");
-        pending.delete(clientId);
-      }
+      // No answer in time: try again (the client id makes it idempotent); while offline, the next join does.
+      if (err) window.setTimeout(() => sendPending(clientId), 2000);
+      else acknowledged(clientId, ack);
     });
   }
 
   function join() {
     socket.emit("join", { room_id: roomId, last_seq: lastSeq }, (ack) => {
       if (!ack || !ack.ok) {
-        setStatus(ack && ack.error);
+        setConnection("refused", ack && ack.error);
         return;
       }
       joined = true;
-      setStatus(text.textOnline);
+      setConnection("online", text.textOnline);
+      // In the room first, then the missed messages: nothing committed in between can be lost.
       ack.messages.forEach(accept);
       if (lastSeq < ack.last_seq) catchUp();
       pending.forEach((_entry, clientId) => sendPending(clientId));
@@ -129,13 +187,20 @@
   socket.on("connect", join);
   socket.on("disconnect", () => {
     joined = false;
-    setStatus(text.textOffline);
+    setConnection("offline", text.textOffline);
   });
+  socket.on("connect_error", () => setConnection("offline", text.textOffline)); // retried by the client
   socket.on("message", (message) => {
     accept(message);
     markRead();
   });
   document.addEventListener("visibilitychange", markRead);
+  // The browser knows before any ping timeout that the network is gone or back.
+  window.addEventListener("offline", () => {
+    socket.disconnect();
+    setConnection("offline", text.textOffline);
+  });
+  window.addEventListener("online", () => socket.connect());
 
   if (form) {
     form.addEventListener("submit", (event) => {
@@ -143,20 +208,27 @@
       const body = field.value.trim();
       if (!body) return;
       event.preventDefault();
-      const clientId = window.crypto.randomUUID();
+      const clientId = newClientId();
       const element = document.createElement("li");
       element.className = "room-message room-message-pending";
+      element.dataset.clientId = clientId;
       const content = document.createElement("div");
       content.className = "room-message-body";
       content.textContent = body;
-      const state = document.createElement("small");
-      state.className = "room-message-state";
-      state.textContent = text.textSending;
-      element.append(content, state);
+      element.append(content);
       list.append(element);
-      pending.set(clientId, { body, element });
+      const entry = { body, element, acked: false };
+      pending.set(clientId, entry);
+      paint(entry, "sending");
+      document.getElementById("room-empty")?.remove();
       field.value = "";
       sendPending(clientId);
     });
   }
+
+  // Arriving without a target in the address: start reading where this visit's unread messages begin.
+  if (!window.location.hash) document.getElementById("first-unread")?.scrollIntoView({ block: "start" });
+
+  setConnection("connecting", "");
+  socket.connect();
 })();

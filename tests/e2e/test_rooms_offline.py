@@ -1,0 +1,159 @@
+"""Two people chat in the Callao community room from two browsers; one loses the network for a while and,
+back online, sees every message exactly once and in sequence order. Real server, headless Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .test_membership_journey import sign_in
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "puertos-demo-2026"
+COORDINATOR = "coordinator.callao@demo.puertos.example"
+MEMBER = "member.callao@demo.puertos.example"
+
+
+def watch_for_errors(page) -> list[str]:
+    """Script errors and Content-Security-Policy violations on the page, collected as they happen."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: "Content Security Policy" in m.text and problems.append(m.text))
+    return problems
+
+
+def open_callao_room(page, base_url: str, email: str) -> None:
+    """Sign in (the demo people work in Spanish), find the Callao room on /rooms/ and wait for the socket."""
+    sign_in(page, base_url, email, PASSWORD, button="Iniciar sesión")
+    page.goto(f"{base_url}/rooms/")
+    page.get_by_role("main").get_by_role("link", name=re.compile("Callao")).click()
+    expect(page.locator("#room")).to_have_attribute("data-connection", "online")
+    expect(page.locator("#room-status")).to_have_text("Conectado.")
+
+
+def send(page, body: str) -> None:
+    """Type a message and press the send button."""
+    page.locator("#room-form textarea[name=body]").fill(body)
+    page.locator("#room-form button[type=submit]").click()
+
+
+def numbered(page) -> list[tuple[int, str]]:
+    """The stored messages on the page, as (seq, text), in the order they are displayed."""
+    return page.locator("#room-messages li[data-seq]").evaluate_all(
+        "items => items.map(li => [Number(li.dataset.seq),"
+        " li.querySelector('.room-message-body').textContent.trim()])"
+    )
+
+
+def stored(page, body: str):
+    """The numbered (stored) messages on the page with this text."""
+    return page.locator("#room-messages li[data-seq]").filter(has_text=body)
+
+
+def expect_sent(page, body: str) -> None:
+    """The message is stored (it has a sequence number) and shown as acknowledged."""
+    message = stored(page, body)
+    expect(message).to_have_count(1)
+    expect(message).to_have_attribute("data-state", "sent")
+    expect(message.locator(".room-message-state")).to_have_text("Enviado")
+
+
+def assert_each_once_in_order(messages: list[tuple[int, str]], bodies: list[str]) -> None:
+    """Strictly increasing numbers without gaps, and each body shown exactly once, in sending order."""
+    seqs = [seq for seq, _ in messages]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs))), seqs
+    texts = [body for _, body in messages]
+    for body in bodies:
+        assert texts.count(body) == 1, (body, texts)
+    assert [t for t in texts if t in bodies] == bodies
+
+
+def test_a_reader_who_goes_offline_gets_every_message_once_and_in_order(live_server, new_page):
+    coordinator = new_page(locale="es-PE")
+    member = new_page(locale="es-PE")
+    problems = watch_for_errors(coordinator)
+    problems_of_member = watch_for_errors(member)
+    open_callao_room(coordinator, live_server.url, COORDINATOR)
+    open_callao_room(member, live_server.url, MEMBER)
+
+    send(coordinator, "Buenos días, equipo")
+    expect_sent(coordinator, "Buenos días, equipo")
+    expect(stored(member, "Buenos días, equipo")).to_have_count(1)
+    send(member, "Hola, aquí estoy")
+    expect_sent(member, "Hola, aquí estoy")
+
+    # A reader without network: the room goes on without her, and she catches up when she is back.
+    member.context.set_offline(True)
+    expect(member.locator("#room")).to_have_attribute("data-connection", "offline")
+    written_meanwhile = [f"Mensaje {n} mientras no estás" for n in range(1, 6)]
+    for body in written_meanwhile:
+        send(coordinator, body)
+        expect_sent(coordinator, body)
+    assert "Mensaje 1 mientras no estás" not in [body for _, body in numbered(member)]
+    member.context.set_offline(False)
+    expect(member.locator("#room")).to_have_attribute("data-connection", "online")
+    expect(stored(member, "Mensaje 5")).to_have_count(1)
+    bodies = ["Buenos días, equipo", "Hola, aquí estoy", *written_meanwhile]
+    assert_each_once_in_order(numbered(member), bodies)
+    assert numbered(member) == numbered(coordinator)
+
+    # A writer without network: her message waits as "sending", then is stored once when she is back.
+    member.context.set_offline(True)
+    expect(member.locator("#room")).to_have_attribute("data-connection", "offline")
+    send(member, "Escrito sin conexión")
+    unsent = member.locator("#room-messages li.room-message-pending")
+    expect(unsent).to_have_attribute("data-state", "sending")
+    expect(unsent.locator(".room-message-state")).to_have_text("Enviando…")
+    send(coordinator, "¿Sigues ahí?")
+    expect_sent(coordinator, "¿Sigues ahí?")
+    member.context.set_offline(False)
+    expect(member.locator("#room")).to_have_attribute("data-connection", "online")
+    expect_sent(member, "Escrito sin conexión")
+    expect(member.locator("#room-messages li.room-message-pending")).to_have_count(0)
+    expect(stored(coordinator, "Escrito sin conexión")).to_have_count(1)
+
+    assert {body for _, body in numbered(member)} >= {"¿Sigues ahí?", "Escrito sin conexión"}
+    assert_each_once_in_order(numbered(member), [*bodies, "¿Sigues ahí?"])
+    assert_each_once_in_order(numbered(member), [*bodies, "Escrito sin conexión"])
+    assert numbered(member) == numbered(coordinator)
+    with live_server.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT count(*) FROM room_message WHERE body = 'Escrito sin conexión'"
+        ).scalar()
+    assert rows == 1
+    assert problems == [] and problems_of_member == []
+
+
+def unread_badge(page) -> int:
+    """The unread total next to the Rooms link (0 when no badge is shown)."""
+    badge = page.locator("header [data-unread-rooms]")
+    return int(badge.get_attribute("data-unread-rooms")) if badge.count() else 0
+
+
+def test_unread_messages_show_in_the_navigation_and_the_room_marks_the_first_one(live_server, new_page):
+    coordinator = new_page(locale="es-PE")
+    member = new_page(locale="es-PE")
+    open_callao_room(coordinator, live_server.url, COORDINATOR)
+    sign_in(member, live_server.url, MEMBER, PASSWORD, button="Iniciar sesión")
+    member.goto(f"{live_server.url}/rooms/")
+    before = unread_badge(member)
+
+    send(coordinator, "Primera novedad")
+    expect_sent(coordinator, "Primera novedad")
+    send(coordinator, "Segunda novedad")
+    expect_sent(coordinator, "Segunda novedad")
+
+    member.reload()
+    assert unread_badge(member) == before + 2
+    spoken = member.locator("header [data-unread-rooms] + .visually-hidden")
+    expect(spoken).to_contain_text("mensajes sin leer")
+    member.get_by_role("main").get_by_role("link", name=re.compile("Callao")).click()
+    expect(member.locator("a[href='#first-unread']")).to_have_count(1)
+    marker = member.locator("#room-messages #first-unread")
+    expect(marker).to_have_count(1)
+    first_new = member.locator("#first-unread + li[data-seq]")
+    expect(first_new).to_contain_text("Primera novedad")
+    # Having seen the room, its messages no longer count as unread.
+    member.goto(f"{live_server.url}/rooms/")
+    assert unread_badge(member) == before
