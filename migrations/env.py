@@ -2,10 +2,8 @@ import logging
 from logging.config import fileConfig
 
 import sqlalchemy as sa
-
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -47,7 +45,7 @@ target_db = current_app.extensions["migrate"].db
 
 
 def render_item(type_, obj, autogen_context):
-    """Render the project's column types as plain SQLAlchemy types, so migrations import nothing from the app."""
+    """Render our column types as plain SQLAlchemy types, so migrations import nothing from the app."""
     from ports_network.models.base import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
