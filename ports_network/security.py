@@ -19,13 +19,16 @@ from .models import (
     JoinRequest,
     Membership,
     MembershipStatus,
+    Message,
     PortCommunity,
     RequestStatus,
     Room,
+    RoomMute,
     StoredFile,
     User,
     Visibility,
 )
+from .models.base import utcnow
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -133,8 +136,55 @@ def _may_read_room(user: Any, room: Room) -> bool:
     return room.community_id in community_roles(user)
 
 
+def muted_until(user: Any, room: Room) -> Any:
+    """When the person's mute in the room ends, or None when they are not muted now."""
+    if not is_signed_in(user):
+        return None
+    return db.session.scalar(
+        sa.select(RoomMute.until).where(
+            RoomMute.room_id == room.id, RoomMute.user_id == user.id, RoomMute.until > utcnow()
+        )
+    )
+
+
 def _may_post_in_room(user: Any, room: Room) -> bool:
-    return room.accepts_posts and _may_read_room(user, room)
+    return room.accepts_posts and _may_read_room(user, room) and muted_until(user, room) is None
+
+
+def _may_moderate_room(user: Any, room: Room) -> bool:
+    # The Secretariat everywhere; a community's coordinators in that community's rooms.
+    if is_secretariat(user):
+        return True
+    return room.community_id is not None and community_roles(user).get(room.community_id) == (
+        CommunityRole.COORDINATOR
+    )
+
+
+def _edits(user: Any, message: Message) -> bool:
+    # The author only, while the message is shown (the room is checked by the callers).
+    return message.author_id == user.id and not message.is_removed
+
+
+def _reports(user: Any, message: Message) -> bool:
+    return message.author_id != user.id and not message.is_removed
+
+
+def _may_edit_message(user: Any, message: Message) -> bool:
+    room = message.room
+    return _may_read_room(user, room) and room.accepts_posts and _edits(user, message)
+
+
+def _may_report_message(user: Any, message: Message) -> bool:
+    return _may_read_room(user, message.room) and _reports(user, message)
+
+
+def message_actions(user: Any, room: Room, messages: list[Message]) -> tuple[set[int], set[int]]:
+    """The seqs of a page of messages the user may edit and may report: the same rules as
+    "rooms.edit_message" and "rooms.report_message", with the room checked once instead of per message."""
+    if not _may_read_room(user, room):
+        return set(), set()
+    editable = {m.seq for m in messages if room.accepts_posts and _edits(user, m)}
+    return editable, {m.seq for m in messages if _reports(user, m)}
 
 
 def _anyone(_user: Any, _obj: Any = None) -> bool:
@@ -171,6 +221,9 @@ POLICY: dict[str, Predicate] = {
     "rooms.list": _signed_in,
     "rooms.read": _may_read_room,
     "rooms.post": _may_post_in_room,
+    "rooms.edit_message": _may_edit_message,
+    "rooms.report_message": _may_report_message,
+    "rooms.moderate": _may_moderate_room,
     "admin.access": _secretariat,
     "mail.view_outbox": _secretariat,
 }

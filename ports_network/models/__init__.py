@@ -17,7 +17,7 @@ from .methodology import FrozenMethodologyError, MethodologyStatus, MethodologyV
 from .notification import Delivery, Notification, NotificationPreference
 from .organisation import Organisation, Sector, StakeholderType
 from .port import Port
-from .room import Message, Room, RoomKind, RoomRead
+from .room import Message, MessageReport, MessageRevision, Room, RoomKind, RoomMute, RoomRead
 from .stored_file import StoredFile
 from .user import User, Visibility
 
@@ -35,6 +35,8 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Message",
+    "MessageReport",
+    "MessageRevision",
     "MethodologyStatus",
     "MethodologyVersion",
     "Notification",
@@ -47,6 +49,7 @@ __all__ = [
     "RequestStatus",
     "Room",
     "RoomKind",
+    "RoomMute",
     "RoomRead",
     "Sector",
     "StakeholderType",

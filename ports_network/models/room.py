@@ -1,4 +1,5 @@
-"""Discussion rooms: a room per scope (community, network, topic), its numbered messages and read markers."""
+"""Discussion rooms: a room per scope (community, network, topic), its numbered messages and read markers,
+and what moderation keeps: earlier versions of edited messages, reports and mutes."""
 
 import enum
 from datetime import datetime
@@ -76,6 +77,8 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hidden by a moderator: shown to the room's moderators only.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()
@@ -84,6 +87,53 @@ class Message(db.Model):
         sa.UniqueConstraint("room_id", "seq"),
         sa.UniqueConstraint("author_id", "client_id"),
     )
+
+    @property
+    def is_removed(self) -> bool:
+        """Deleted by its author or hidden by a moderator: members see a placeholder instead of the body."""
+        return self.deleted_at is not None or self.hidden_at is not None
+
+
+class MessageRevision(db.Model):
+    """A body a message had before its author edited it (kept for the room's moderators)."""
+
+    __tablename__ = "room_message_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("room_message.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    # When this body was replaced by the next one.
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MessageReport(db.Model):
+    """A reader's report of a message to the room's moderators; open until a moderator acts on it."""
+
+    __tablename__ = "room_message_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("room_message.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    message: Mapped[Message] = relationship()
+    reporter: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("message_id", "reporter_id"),)
+
+
+class RoomMute(db.Model):
+    """A member may not post in a room until `until`."""
+
+    __tablename__ = "room_mute"
+
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("room.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RoomRead(db.Model):

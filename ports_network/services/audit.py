@@ -111,6 +111,9 @@ ACTION_LABELS: dict[str, Any] = {
     "account.deleted": _l("Account deleted"),
     "methodology.import": _l("Index methodology imported"),
     "methodology.freeze": _l("Index methodology frozen"),
+    "room.message_hide": _l("Room message hidden by a moderator"),
+    "room.mute": _l("Member muted in a room"),
+    "room.read_only": _l("Room made read-only or writable again"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -150,6 +153,9 @@ FIELD_LABELS: dict[str, Any] = {
     "phone": _l("Phone"),
     "bio": _l("About"),
     "email_confirmed_at": _l("Email address confirmed"),
+    "hidden": _l("Hidden"),
+    "muted_until": _l("Muted until"),
+    "read_only": _l("Read-only"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {

@@ -25,6 +25,7 @@ GROUPS: dict[str, Any] = {
     "join_requests": _l("Requests to join a community I coordinate"),
     "join_decisions": _l("Decisions on my requests to join"),
     "memberships": _l("Changes to my memberships"),
+    "mentions": _l("Mentions of me in rooms"),
 }
 
 
@@ -72,6 +73,10 @@ KINDS: dict[str, NotificationKind] = {
     "membership.removed": NotificationKind(
         "memberships",
         lambda p: gettext("You are no longer a member of %(community)s.", community=p["community"]),
+    ),
+    "rooms.mention": NotificationKind(
+        "mentions",
+        lambda p: gettext("%(person)s mentioned you in %(room)s.", person=p["person"], room=p["room"]),
     ),
 }
 

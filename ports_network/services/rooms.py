@@ -4,24 +4,45 @@ A message exists once committed: `post_message` numbers it inside the transactio
 room's sequence numbers are strictly increasing without gaps, and only then may an adapter broadcast it.
 """
 
+import math
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from limits import parse
 
-from .. import security
+from .. import links, security
 from ..errors import DomainError, NotAllowed
 from ..extensions import db, limiter
 from ..markdown import render
-from ..models import Message, PortCommunity, Room, RoomKind, RoomRead, User
+from ..models import (
+    Message,
+    MessageReport,
+    MessageRevision,
+    PortCommunity,
+    Room,
+    RoomKind,
+    RoomMute,
+    RoomRead,
+    User,
+)
+from ..models.base import utcnow
+from . import audit, notifications
 
 MAX_BODY_LENGTH = 4000
 MAX_CLIENT_ID_LENGTH = 64
 MAX_PAGE = 200
 DEFAULT_RATE_LIMIT = "20 per 10 seconds"
+MAX_REASON_LENGTH = 500
+MAX_MUTE_MINUTES = 7 * 24 * 60
+MAX_MENTIONS = 20
+# A mention is "@" and the local part of the person's email address (before the "@"), e.g. @ana.silva.
+MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._+-]*[A-Za-z0-9]|[A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -88,6 +109,15 @@ def _ensure(user: User, action: str, room: Room) -> None:
     if security.can(user, action, room):
         return
     if action == "rooms.post" and security.can(user, "rooms.read", room):
+        if room.accepts_posts and (until := security.muted_until(user, room)) is not None:
+            minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+            raise NotAllowed(
+                ngettext(
+                    "A moderator has muted you in this room: you can post again in %(num)d minute.",
+                    "A moderator has muted you in this room: you can post again in %(num)d minutes.",
+                    minutes,
+                )
+            )
         raise NotAllowed(_("This room is read-only: no new messages can be posted."))
     raise NotAllowed(_("You are not a member of this room."))
 
@@ -141,6 +171,7 @@ def post_message(user: User, room: Room, client_id: Any, body: Any) -> tuple[Mes
         ).scalar_one()
         message = Message(room_id=room.id, seq=seq, author_id=user.id, client_id=client_id, body=body)
         db.session.add(message)
+        _notify_mentions(user, room, body)  # in the same transaction: no notice for a message not stored
         db.session.commit()
     except sa.exc.IntegrityError:  # the same send arrived twice at the same moment
         db.session.rollback()
@@ -239,6 +270,206 @@ def as_record(message: Message) -> dict[str, Any]:
         "id": message.id,
         "client_id": message.client_id,
         "author": message.author.name,
-        "html": str(render(message.body)),
+        # A deleted or hidden message keeps its place in the sequence, without its body.
+        "html": "" if message.is_removed else str(render(message.body)),
+        "deleted": message.is_removed,
+        "edited": message.edited_at is not None,
         "created_at": message.created_at.isoformat(),
     }
+
+
+def mentioned_handles(body: str) -> set[str]:
+    """The handles mentioned in a message (lower case): "@" followed by an email address's local part."""
+    return {handle.casefold() for handle in MENTION.findall(body)}
+
+
+def _mentioned_readers(author: User, room: Room, body: str) -> list[User]:
+    handles = sorted(mentioned_handles(body))[:MAX_MENTIONS]
+    if not handles:
+        return []
+    email = sa.func.lower(User.email)
+    candidates = db.session.scalars(
+        sa.select(User).where(sa.or_(*(sa.func.substr(email, 1, len(h) + 1) == f"{h}@" for h in handles)))
+    )
+    return [
+        person
+        for person in candidates
+        if person.id != author.id and not person.is_deleted and security.can(person, "rooms.read", room)
+    ]
+
+
+def _notify_mentions(author: User, room: Room, body: str) -> None:
+    """Notify the readers of the room the message mentions (never the author, never anyone else)."""
+    for person in _mentioned_readers(author, room, body):
+        notifications.notify(
+            person,
+            "rooms.mention",
+            params={"person": author.name, "room": title_of(room)},
+            link=links.site_path("rooms.show", room_id=room.id),
+        )
+
+
+def message_at(room: Room, seq: Any) -> Message | None:
+    """The room's message with this sequence number."""
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        return None
+    return db.session.scalar(sa.select(Message).where(Message.room_id == room.id, Message.seq == seq))
+
+
+def edit_message(user: User, message: Message, body: Any) -> Message:
+    """Replace the body of the author's message, keeping the earlier one for the moderators."""
+    if not security.can(user, "rooms.edit_message", message):
+        raise NotAllowed(_("You can only change your own messages, in rooms that take messages."))
+    body = _checked_body(body)
+    if body != message.body:
+        now = utcnow()
+        db.session.add(MessageRevision(message_id=message.id, body=message.body, edited_at=now))
+        message.body = body
+        message.edited_at = now
+        db.session.commit()
+    return message
+
+
+def delete_message(user: User, message: Message) -> Message:
+    """Delete the author's message: members see a placeholder; the body stays for the moderators."""
+    if not security.can(user, "rooms.edit_message", message):
+        raise NotAllowed(_("You can only change your own messages, in rooms that take messages."))
+    message.deleted_at = utcnow()
+    db.session.commit()
+    return message
+
+
+def revisions(user: User, message: Message) -> list[MessageRevision]:
+    """The earlier bodies of a message, oldest first (for the room's moderators)."""
+    _ensure_moderator(user, message.room)
+    return list(
+        db.session.scalars(
+            sa.select(MessageRevision)
+            .where(MessageRevision.message_id == message.id)
+            .order_by(MessageRevision.edited_at, MessageRevision.id)
+        )
+    )
+
+
+def report_message(user: User, message: Message, reason: Any) -> MessageReport:
+    """Report a message to the room's moderators, once per person and message."""
+    if not security.can(user, "rooms.report_message", message):
+        raise NotAllowed(_("You cannot report this message."))
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError(_("Say why you report this message."), field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise DomainError(
+            _("The reason can be at most %(num)d characters long.", num=MAX_REASON_LENGTH), field="reason"
+        )
+    query = sa.select(MessageReport).where(
+        MessageReport.message_id == message.id, MessageReport.reporter_id == user.id
+    )
+    if db.session.scalar(query) is not None:
+        raise DomainError(_("You have already reported this message."))
+    report = MessageReport(message_id=message.id, reporter_id=user.id, reason=reason.strip())
+    db.session.add(report)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same report sent twice at the same moment
+        db.session.rollback()
+        raise DomainError(_("You have already reported this message.")) from None
+    return report
+
+
+def _ensure_moderator(user: User, room: Room) -> None:
+    if not security.can(user, "rooms.moderate", room):
+        raise NotAllowed(_("Only the moderators of this room can do this."))
+
+
+def open_reports(user: User, room: Room) -> list[MessageReport]:
+    """The reports on the room's messages that no moderator has acted on yet, oldest first."""
+    _ensure_moderator(user, room)
+    return list(
+        db.session.scalars(
+            sa.select(MessageReport)
+            .join(Message, Message.id == MessageReport.message_id)
+            .where(Message.room_id == room.id, MessageReport.resolved_at.is_(None))
+            .options(
+                sa.orm.selectinload(MessageReport.reporter),
+                sa.orm.selectinload(MessageReport.message).selectinload(Message.author),
+            )
+            .order_by(MessageReport.created_at, MessageReport.id)
+        )
+    )
+
+
+def hide_message(moderator: User, message: Message) -> Message:
+    """Hide a message from everyone but the moderators; its open reports are settled."""
+    _ensure_moderator(moderator, message.room)
+    now = utcnow()
+    if message.hidden_at is None:
+        message.hidden_at = now
+        audit.record(
+            moderator, "room.message_hide", message, new={"hidden": True}, community=message.room.community
+        )
+    db.session.execute(
+        sa.update(MessageReport)
+        .where(MessageReport.message_id == message.id, MessageReport.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+    db.session.commit()
+    return message
+
+
+def no_such_member() -> User:
+    """Refuse a mute of someone who does not exist, as of someone outside the room."""
+    raise DomainError(_("Choose a member of this room."), field="user_id")
+
+
+def mute_member(moderator: User, room: Room, person: User, minutes: Any) -> RoomMute:
+    """Stop a reader of the room from posting in it for `minutes` (from now; 0 lifts the mute)."""
+    _ensure_moderator(moderator, room)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MUTE_MINUTES:
+        raise DomainError(_("Choose between 0 and %(num)d minutes.", num=MAX_MUTE_MINUTES), field="minutes")
+    if person.id == moderator.id or not security.can(person, "rooms.read", room):
+        raise DomainError(_("Choose a member of this room."), field="user_id")
+    until = utcnow() + timedelta(minutes=minutes)
+    mute = db.session.merge(RoomMute(room_id=room.id, user_id=person.id, until=until))
+    audit.record(
+        moderator,
+        "room.mute",
+        room,
+        new={"person": person.name, "muted_until": until},
+        community=room.community,
+    )
+    db.session.commit()
+    return mute
+
+
+def set_read_only(moderator: User, room: Room, read_only: bool) -> Room:
+    """Make the room read-only (its history stays readable) or let it take messages again."""
+    _ensure_moderator(moderator, room)
+    if room.read_only != read_only:
+        audit.record(
+            moderator,
+            "room.read_only",
+            room,
+            old={"read_only": room.read_only},
+            new={"read_only": read_only},
+            community=room.community,
+        )
+        room.read_only = read_only
+        db.session.commit()
+    return room
+
+
+def removal_record(message: Message) -> dict[str, Any]:
+    """What members are told live when a message is deleted or hidden: no body."""
+    return {
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "deleted": True,
+        "hidden": message.hidden_at is not None,
+    }
+
+
+def update_record(message: Message) -> dict[str, Any]:
+    """What members are told live when a message changes: its new HTML, or that it is gone."""
+    if message.is_removed:
+        return removal_record(message)
+    return {"room_id": message.room_id, "seq": message.seq, "html": str(render(message.body)), "edited": True}

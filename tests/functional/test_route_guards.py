@@ -79,6 +79,15 @@ EXPECTATIONS = {
     "rooms.show": SIGNED_IN,  # a member of the room's community; others get 404 (test_rooms.py)
     "rooms.post": SIGNED_IN,
     "rooms.history": SIGNED_IN,
+    # The world's message is the member's: only its author changes it, others report it.
+    "rooms.edit_message": (LOGIN, OK, FORBIDDEN, FORBIDDEN),
+    "rooms.delete_message": (LOGIN, OK, FORBIDDEN, FORBIDDEN),
+    "rooms.report_message": (LOGIN, FORBIDDEN, OK, OK),
+    "rooms.revisions": COORDINATOR,
+    "rooms.reports": COORDINATOR,
+    "rooms.hide_message": COORDINATOR,
+    "rooms.mute": COORDINATOR,
+    "rooms.read_only": COORDINATOR,
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -106,6 +115,8 @@ def world(community, member, coordinator, secretariat, outsider):
     db.session.add_all([join_request, invitation, notice, mail])
     db.session.commit()
     membership = db.session.query(Membership).filter_by(user_id=member.id).one()
+    room = rooms.room_for_community(community)
+    room_message, _created = rooms.post_message(member, room, "world-1", "Hello")
     item_ids = {
         "countries": community.country_id,
         "ports": community.ports[0].id,
@@ -126,7 +137,8 @@ def world(community, member, coordinator, secretariat, outsider):
         "notification_id": notice.id,
         "public_id": logo.public_id,
         "filename": "css/app.css",
-        "room_id": rooms.room_for_community(community).id,
+        "room_id": room.id,
+        "seq": room_message.seq,
     }
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people

@@ -37,6 +37,11 @@ class SocketClient:
         # The test client hands a "message" event's single argument over as it is, not in a list.
         return [event["args"] for event in events if event["name"] == "message"]
 
+    def updates(self) -> list[dict]:
+        """The `message_updated` events (edits, deletions, hidings) pushed since the last call."""
+        events = self._client.get_received()
+        return [event["args"][0] for event in events if event["name"] == "message_updated"]
+
     def connect(self):
         return self._run("connect")
 

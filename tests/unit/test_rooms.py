@@ -148,3 +148,20 @@ def test_the_same_send_arriving_twice_at_once_stores_one_message(app, member, co
     assert list(db.session.scalars(sa.select(Message.seq).where(Message.room_id == room.id))) == [1]
     db.session.refresh(room)
     assert room.last_seq == 1
+
+
+@pytest.mark.parametrize("viewer", ["member", "coordinator", "other_member", "secretariat"])
+def test_page_permissions_agree_with_can_for_every_message(request, member, coordinator, community, viewer):
+    room = rooms.room_for_community(community)
+    shown = [
+        rooms.post_message(author, room, f"{author.id}-{n}", "hello")[0]
+        for n in range(2)
+        for author in (member, coordinator)
+    ]
+    rooms.delete_message(member, shown[0])
+    person = request.getfixturevalue(viewer)
+
+    editable, reportable = security.message_actions(person, room, shown)
+
+    assert editable == {m.seq for m in shown if security.can(person, "rooms.edit_message", m)}
+    assert reportable == {m.seq for m in shown if security.can(person, "rooms.report_message", m)}

@@ -28,6 +28,11 @@ def broadcast(message: Message) -> None:
     socketio.emit("message", rooms.as_record(message), to=realtime.room_channel(message.room_id))
 
 
+def broadcast_update(message: Message) -> None:
+    """Tell everyone in the room that a committed message was edited, deleted or hidden."""
+    socketio.emit("message_updated", rooms.update_record(message), to=realtime.room_channel(message.room_id))
+
+
 def _refused(error: str) -> dict[str, Any]:
     return {"ok": False, "error": error}
 
@@ -95,6 +100,30 @@ def send(data: Any) -> dict[str, Any]:
     return {"ok": True, "seq": message.seq, "id": message.id, "client_id": message.client_id}
 
 
+def _change(data: Any, apply: Any) -> dict[str, Any]:
+    room = _readable_room(data)
+    message = rooms.message_at(room, data.get("seq")) if room is not None else None
+    if message is None:
+        return _refused(_("This message does not exist or you cannot read it."))
+    try:
+        apply(message)
+    except DomainError as error:
+        return _refused(str(error.message))
+    broadcast_update(message)
+    return {"ok": True, "seq": message.seq}
+
+
+def edit(data: Any) -> dict[str, Any]:
+    """The author changes their message; the room sees the new version (authorised by the service)."""
+    body = data.get("body") if isinstance(data, dict) else None
+    return _change(data, lambda message: rooms.edit_message(current_user, message, body))
+
+
+def delete(data: Any) -> dict[str, Any]:
+    """The author deletes their message; the room sees a placeholder instead."""
+    return _change(data, lambda message: rooms.delete_message(current_user, message))
+
+
 def read(data: Any) -> dict[str, Any]:
     """Move the read marker forward as messages are seen live."""
     room = _readable_room(data)
@@ -104,7 +133,15 @@ def read(data: Any) -> dict[str, Any]:
     return {"ok": True, "seq": rooms.mark_read(current_user, room, seq)}
 
 
-EVENTS = {"connect": connect, "disconnect": disconnect, "join": join, "send": send, "read": read}
+EVENTS = {
+    "connect": connect,
+    "disconnect": disconnect,
+    "join": join,
+    "send": send,
+    "edit": edit,
+    "delete": delete,
+    "read": read,
+}
 
 
 def register_events() -> None:

@@ -1,17 +1,20 @@
-"""Room pages: the list of the person's rooms, a room with its latest messages, posting, history as JSON."""
+"""Room pages: the list of the person's rooms, a room with its latest messages, posting, history as JSON,
+changing one's own messages, reporting them, and the moderators' pages and actions."""
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from ... import security
 from ...errors import DomainError
 from ...extensions import db
-from ...models import Room
+from ...models import Message, Room, User
 from ...security import authorize, requires
 from ...services import rooms
 from ..forms import show_error
 from . import bp
-from .events import broadcast
-from .forms import message_form
+from .events import broadcast, broadcast_update
+from .forms import EditForm, MuteForm, ReportForm, message_form
 
 PAGE_SIZE = 50
 
@@ -29,6 +32,7 @@ def _show(room: Room, form, status: int = 200, before: int | None = None):
     if before is None:
         # Seeing the newest messages is reading them: a receipt for the person, not a shared change.
         rooms.mark_read(current_user, room, messages[-1].seq if messages else 0)
+    editable, reportable = security.message_actions(current_user, room, messages)
     page = render_template(
         "rooms/show.html",
         room=room,
@@ -36,6 +40,10 @@ def _show(room: Room, form, status: int = 200, before: int | None = None):
         messages=messages,
         form=form,
         first_unread=first_unread,
+        moderator=security.can(current_user, "rooms.moderate", room),
+        muted_until=security.muted_until(current_user, room),
+        editable=editable,
+        reportable=reportable,
     )
     return page, status
 
@@ -84,3 +92,140 @@ def history(room_id: int):
     messages = rooms.history(current_user, room, after_seq=after, before_seq=before, limit=limit)
     body = {"messages": [rooms.as_record(m) for m in messages], "last_seq": room.last_seq}
     return jsonify(body), 200, {"Cache-Control": "no-store"}
+
+
+def _message(room_id: int, seq: int) -> Message:
+    return rooms.message_at(_room(room_id), seq) or abort(404)
+
+
+def _refused(message: Message, form) -> tuple:
+    """Show why a change was refused on the room page (the forms sit inside its messages)."""
+    for error in [*form.form_errors, *(e for errors in form.errors.values() for e in errors)]:
+        flash(str(error), "error")
+    return _show(message.room, message_form(), 422)
+
+
+def _to_message(message: Message):
+    return redirect(url_for(".show", room_id=message.room_id, _anchor=f"m{message.seq}"), 303)
+
+
+@bp.post("/<int:room_id>/messages/<int:seq>/edit")
+@requires("rooms.list")
+def edit_message(room_id: int, seq: int):
+    """The author changes their message without JavaScript."""
+    message = _message(room_id, seq)
+    authorize("rooms.edit_message", message)
+    form = EditForm()
+    if form.validate_on_submit():
+        try:
+            rooms.edit_message(current_user, message, form.body.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            broadcast_update(message)
+            return _to_message(message)
+    return _refused(message, form)
+
+
+@bp.post("/<int:room_id>/messages/<int:seq>/delete")
+@requires("rooms.list")
+def delete_message(room_id: int, seq: int):
+    """The author deletes their message; members then see a placeholder."""
+    message = _message(room_id, seq)
+    authorize("rooms.edit_message", message)
+    rooms.delete_message(current_user, message)
+    broadcast_update(message)
+    flash(_("Your message was deleted."), "success")
+    return _to_message(message)
+
+
+@bp.post("/<int:room_id>/messages/<int:seq>/report")
+@requires("rooms.list")
+def report_message(room_id: int, seq: int):
+    """A reader reports a message to the room's moderators."""
+    message = _message(room_id, seq)
+    authorize("rooms.report_message", message)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            rooms.report_message(current_user, message, form.reason.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Thank you. The moderators of this room will look at the message."), "success")
+            return _to_message(message)
+    return _refused(message, form)
+
+
+@bp.get("/<int:room_id>/messages/<int:seq>/revisions")
+@requires("rooms.list")
+def revisions(room_id: int, seq: int):
+    """For moderators: a message as it is now and every earlier version of it."""
+    message = _message(room_id, seq)
+    authorize("rooms.moderate", message.room)
+    earlier = rooms.revisions(current_user, message)
+    title = rooms.title_of(message.room)
+    return render_template("rooms/revisions.html", message=message, revisions=earlier, title=title)
+
+
+@bp.get("/<int:room_id>/reports")
+@requires("rooms.list")
+def reports(room_id: int):
+    """For moderators: the open reports of the room, and its moderation actions."""
+    room = _room(room_id)
+    authorize("rooms.moderate", room)
+    entries = rooms.open_reports(current_user, room)
+    title = rooms.title_of(room)
+    return render_template("rooms/reports.html", room=room, reports=entries, title=title, form=MuteForm())
+
+
+@bp.post("/<int:room_id>/messages/<int:seq>/hide")
+@requires("rooms.list")
+def hide_message(room_id: int, seq: int):
+    """A moderator hides a message from everyone but the moderators."""
+    message = _message(room_id, seq)
+    authorize("rooms.moderate", message.room)
+    rooms.hide_message(current_user, message)
+    broadcast_update(message)
+    flash(_("The message is hidden."), "success")
+    return redirect(url_for(".reports", room_id=room_id), 303)
+
+
+@bp.post("/<int:room_id>/mute")
+@requires("rooms.list")
+def mute(room_id: int):
+    """A moderator stops a member from posting in the room for some minutes."""
+    room = _room(room_id)
+    authorize("rooms.moderate", room)
+    form = MuteForm()
+    if form.validate_on_submit():
+        try:
+            person = db.session.get(User, form.user_id.data) or rooms.no_such_member()
+            rooms.mute_member(current_user, room, person, form.minutes.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("The member's mute in this room is saved."), "success")
+            return redirect(url_for(".reports", room_id=room.id), 303)
+    page = render_template(
+        "rooms/reports.html",
+        room=room,
+        reports=rooms.open_reports(current_user, room),
+        title=rooms.title_of(room),
+        form=form,
+    )
+    return page, 422
+
+
+@bp.post("/<int:room_id>/read-only")
+@requires("rooms.list")
+def read_only(room_id: int):
+    """A moderator makes the room read-only, or lets it take messages again."""
+    room = _room(room_id)
+    authorize("rooms.moderate", room)
+    rooms.set_read_only(current_user, room, not room.read_only)
+    flash(
+        _("This room is now read-only.") if room.read_only else _("This room takes messages again."),
+        "success",
+    )
+    return redirect(url_for(".show", room_id=room.id), 303)

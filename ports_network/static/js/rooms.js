@@ -69,9 +69,36 @@
     header.append(author, " ", time);
     const body = document.createElement("div");
     body.className = "room-message-body";
-    body.innerHTML = message.html; // sanitised on the server by the one markdown renderer (nh3)
     item.append(header, body);
+    fill(item, message);
     return item;
+  }
+
+  function fill(item, change) {
+    // A deleted or hidden message keeps its place, with a placeholder instead of its text.
+    const body = item.querySelector(".room-message-body");
+    if (change.deleted) {
+      const note = document.createElement("em");
+      note.textContent = change.hidden ? text.textHidden : text.textDeleted;
+      body.replaceChildren(note);
+      item.classList.add("room-message-removed");
+      item.querySelectorAll(".room-message-actions, .room-message-edited").forEach((e) => e.remove());
+      return;
+    }
+    body.innerHTML = change.html; // sanitised on the server by the one markdown renderer (nh3)
+    if (change.edited && !item.querySelector(".room-message-edited")) {
+      const edited = document.createElement("small");
+      edited.className = "room-message-edited";
+      edited.textContent = text.textEdited;
+      item.querySelector("header").append(" ", edited);
+    }
+  }
+
+  function update(change) {
+    // An edit, deletion or hiding of a message already on the page; others arrive with their new state.
+    if (change.room_id !== roomId) return;
+    const item = document.getElementById(`m${change.seq}`);
+    if (item) fill(item, change);
   }
 
   function insertInOrder(element, seq) {
@@ -194,6 +221,7 @@
     accept(message);
     markRead();
   });
+  socket.on("message_updated", update);
   document.addEventListener("visibilitychange", markRead);
   // The browser knows before any ping timeout that the network is gone or back.
   window.addEventListener("offline", () => {
