@@ -160,6 +160,13 @@ def _may_moderate_room(user: Any, room: Room) -> bool:
     )
 
 
+def _may_open_topic(user: Any, community: PortCommunity | None) -> bool:
+    # Topic rooms live inside a live community; its readers follow the community's membership.
+    if community is None or not is_signed_in(user):
+        return False
+    return not community.is_archived and _coordinates(user, community)
+
+
 def _edits(user: Any, message: Message) -> bool:
     # The author only, while the message is shown (the room is checked by the callers).
     return message.author_id == user.id and not message.is_removed
@@ -224,6 +231,7 @@ POLICY: dict[str, Predicate] = {
     "rooms.edit_message": _may_edit_message,
     "rooms.report_message": _may_report_message,
     "rooms.moderate": _may_moderate_room,
+    "rooms.open_topic": _may_open_topic,
     "admin.access": _secretariat,
     "mail.view_outbox": _secretariat,
 }

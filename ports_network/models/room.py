@@ -79,9 +79,14 @@ class Message(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hidden by a moderator: shown to the room's moderators only.
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The message this one replies to, in the same room (checked by the service).
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("room_message.id", ondelete="SET NULL"), index=True
+    )
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()
+    parent: Mapped["Message | None"] = relationship(remote_side=[id])
 
     __table_args__ = (
         sa.UniqueConstraint("room_id", "seq"),

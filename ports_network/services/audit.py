@@ -114,6 +114,8 @@ ACTION_LABELS: dict[str, Any] = {
     "room.message_hide": _l("Room message hidden by a moderator"),
     "room.mute": _l("Member muted in a room"),
     "room.read_only": _l("Room made read-only or writable again"),
+    "room.open_topic": _l("Topic room opened"),
+    "room.archive": _l("Topic room archived"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),

@@ -7,7 +7,7 @@ room's sequence numbers are strictly increasing without gaps, and only then may 
 import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +41,8 @@ DEFAULT_RATE_LIMIT = "20 per 10 seconds"
 MAX_REASON_LENGTH = 500
 MAX_MUTE_MINUTES = 7 * 24 * 60
 MAX_MENTIONS = 20
+MAX_TITLE_LENGTH = 160
+SEARCH_PAGE_SIZE = 20
 # A mention is "@" and the local part of the person's email address (before the "@"), e.g. @ana.silva.
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._+-]*[A-Za-z0-9]|[A-Za-z0-9])")
 
@@ -151,11 +153,16 @@ def _sent(user: User, client_id: str) -> Message | None:
     )
 
 
-def post_message(user: User, room: Room, client_id: Any, body: Any) -> tuple[Message, bool]:
-    """Store a message and number it; a retry with the same client id returns the stored one (False)."""
+def post_message(
+    user: User, room: Room, client_id: Any, body: Any, reply_to: Any = None
+) -> tuple[Message, bool]:
+    """Store a message and number it; a retry with the same client id returns the stored one (False).
+
+    `reply_to` is the sequence number of the message, in the same room, that this one answers."""
     _ensure(user, "rooms.post", room)
     body = _checked_body(body)
     client_id = _checked_client_id(client_id)
+    parent = _parent(room, reply_to)
     if (earlier := _sent(user, client_id)) is not None:
         return _same_room(earlier, room), False
     _check_rate(user)
@@ -169,7 +176,14 @@ def post_message(user: User, room: Room, client_id: Any, body: Any) -> tuple[Mes
             .returning(Room.last_seq)
             .execution_options(synchronize_session=False)
         ).scalar_one()
-        message = Message(room_id=room.id, seq=seq, author_id=user.id, client_id=client_id, body=body)
+        message = Message(
+            room_id=room.id,
+            seq=seq,
+            author_id=user.id,
+            client_id=client_id,
+            body=body,
+            parent_id=parent.id if parent is not None else None,
+        )
         db.session.add(message)
         _notify_mentions(user, room, body)  # in the same transaction: no notice for a message not stored
         db.session.commit()
@@ -179,6 +193,16 @@ def post_message(user: User, room: Room, client_id: Any, body: Any) -> tuple[Mes
             raise
         return _same_room(earlier, room), False
     return message, True
+
+
+def _parent(room: Room, reply_to: Any) -> Message | None:
+    """The message replied to: it must be in the same room (looked up there, never by a global id)."""
+    if reply_to is None or reply_to == "":
+        return None
+    parent = message_at(room, reply_to)
+    if parent is None:
+        raise DomainError(_("The message you reply to is not in this room."), field="reply_to")
+    return parent
 
 
 def _same_room(message: Message, room: Room) -> Message:
@@ -196,7 +220,10 @@ def history(
     query = (
         sa.select(Message)
         .where(Message.room_id == room.id)
-        .options(sa.orm.selectinload(Message.author))
+        .options(
+            sa.orm.selectinload(Message.author),
+            sa.orm.selectinload(Message.parent).selectinload(Message.author),
+        )
         .limit(limit)
     )
     if after_seq is not None:
@@ -275,6 +302,7 @@ def as_record(message: Message) -> dict[str, Any]:
         "deleted": message.is_removed,
         "edited": message.edited_at is not None,
         "created_at": message.created_at.isoformat(),
+        "reply_to": message.parent.seq if message.parent is not None else None,
     }
 
 
@@ -473,3 +501,109 @@ def update_record(message: Message) -> dict[str, Any]:
     if message.is_removed:
         return removal_record(message)
     return {"room_id": message.room_id, "seq": message.seq, "html": str(render(message.body)), "edited": True}
+
+
+def excerpt(message: Message, length: int = 80) -> str:
+    """The start of a message's markdown source, for "in reply to" lines (empty when it is removed)."""
+    if message.is_removed:
+        return ""
+    text = " ".join(message.body.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def open_topic(user: User, community: PortCommunity, title: Any) -> Room:
+    """Open a topic room inside a community; its readers are the community's members."""
+    if not security.can(user, "rooms.open_topic", community):
+        raise NotAllowed(_("Only the coordinators of this community can open topic rooms."))
+    if not isinstance(title, str) or not title.strip():
+        raise DomainError(_("Give the topic a title."), field="title")
+    if len(title.strip()) > MAX_TITLE_LENGTH:
+        raise DomainError(
+            _("The title can be at most %(num)d characters long.", num=MAX_TITLE_LENGTH), field="title"
+        )
+    room = Room(kind=RoomKind.TOPIC, community_id=community.id, title=title.strip())
+    db.session.add(room)
+    db.session.flush()  # the audit event names the room by its id
+    audit.record(user, "room.open_topic", room, new={"title": room.title}, community=community)
+    db.session.commit()
+    return room
+
+
+def archive_topic(moderator: User, room: Room) -> Room:
+    """Archive a topic room: it takes no new messages and stays readable and searchable."""
+    _ensure_moderator(moderator, room)
+    if room.kind != RoomKind.TOPIC:
+        raise DomainError(_("Only topic rooms can be archived."))
+    if not room.archived:
+        audit.record(
+            moderator,
+            "room.archive",
+            room,
+            old={"archived": False},
+            new={"archived": True},
+            community=room.community,
+        )
+        room.archived = True
+        db.session.commit()
+    return room
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a person looks for in their rooms; empty criteria do not narrow the search."""
+
+    words: str = ""
+    sender: str = ""
+    room_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
+    # Case-insensitive substring: the LIKE wildcards typed by the person match themselves.
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _search_conditions(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
+    # Only rooms the person can read (the same rule as "rooms.read"), never removed messages.
+    conditions = [security.rooms_visible_to(user), Message.deleted_at.is_(None), Message.hidden_at.is_(None)]
+    conditions += [_contains(Message.body, word) for word in query.words.split()]
+    if query.sender.strip():
+        conditions.append(_contains(User.name, query.sender.strip()))
+    if query.room_id:
+        conditions.append(Message.room_id == query.room_id)
+    if query.date_from is not None:
+        conditions.append(Message.created_at >= datetime.combine(query.date_from, time(), UTC))
+    if query.date_to is not None:
+        end = datetime.combine(query.date_to + timedelta(days=1), time(), UTC)
+        conditions.append(Message.created_at < end)
+    return conditions
+
+
+def search(user: User, query: SearchQuery) -> Any:
+    """Messages in the person's readable rooms matching the query, newest first, one page at a time."""
+    select = (
+        sa.select(Message)
+        .join(Room, Room.id == Message.room_id)
+        .join(User, User.id == Message.author_id)
+        .where(*_search_conditions(user, query))
+        .options(
+            sa.orm.contains_eager(Message.author),
+            sa.orm.contains_eager(Message.room).selectinload(Room.community),
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    )
+    return db.paginate(select, page=max(query.page, 1), per_page=SEARCH_PAGE_SIZE, error_out=False)
+
+
+def readable_rooms(user: User) -> list[tuple[int, str]]:
+    """The rooms the person can read, as (id, title) choices for the search form."""
+    found = db.session.scalars(
+        sa.select(Room)
+        .where(security.rooms_visible_to(user))
+        .options(sa.orm.selectinload(Room.community))
+        .order_by(Room.id)
+    )
+    return sorted(((room.id, title_of(room)) for room in found), key=lambda choice: choice[1].casefold())

@@ -157,3 +157,24 @@ def test_unread_messages_show_in_the_navigation_and_the_room_marks_the_first_one
     # Having seen the room, its messages no longer count as unread.
     member.goto(f"{live_server.url}/rooms/")
     assert unread_badge(member) == before
+
+
+def test_a_reply_link_sends_a_reply_that_arrives_live_with_its_parent_link(live_server, new_page):
+    coordinator = new_page(locale="es-PE")
+    member = new_page(locale="es-PE")
+    problems = watch_for_errors(member)
+    open_callao_room(coordinator, live_server.url, COORDINATOR)
+    send(coordinator, "¿Está libre la grúa 3?")
+    expect_sent(coordinator, "¿Está libre la grúa 3?")
+    parent_seq = stored(coordinator, "¿Está libre la grúa 3?").get_attribute("data-seq")
+
+    open_callao_room(member, live_server.url, MEMBER)
+    stored(member, "¿Está libre la grúa 3?").get_by_role("link", name="Responder").click()
+    expect(member.locator("#room-form input[name=reply_to]")).to_have_value(parent_seq)
+    send(member, "Sí, desde las diez")
+    expect_sent(member, "Sí, desde las diez")
+
+    reply = stored(coordinator, "Sí, desde las diez")
+    expect(reply.locator(".room-message-reply a")).to_have_attribute("href", f"#m{parent_seq}")
+    expect(reply.locator(".room-message-reply a")).to_have_text("En respuesta a un mensaje anterior")
+    assert problems == []

@@ -88,6 +88,9 @@ EXPECTATIONS = {
     "rooms.hide_message": COORDINATOR,
     "rooms.mute": COORDINATOR,
     "rooms.read_only": COORDINATOR,
+    "rooms.open_topic": COORDINATOR,
+    "rooms.archive": COORDINATOR,  # any room's moderator; the service archives topic rooms only
+    "rooms.search": SIGNED_IN,
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }

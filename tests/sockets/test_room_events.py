@@ -192,3 +192,19 @@ def test_read_event_moves_the_unread_count(connect_as, member, coordinator, room
     assert reader.emit("read", {"room_id": room.id, "seq": 1}) == {"ok": True, "seq": 1}
     assert rooms.unread_counts(coordinator) == {room.id: 1}
     assert rooms.unread_counts(member) == {}
+
+
+def test_send_with_reply_to_stores_the_parent_and_broadcasts_it(connect_as, member, coordinator, room):
+    rooms.post_message(coordinator, room, "c-1", "Question")
+    client = connect_as(member)
+    _join(client, room)
+    ack = client.emit("send", {"room_id": room.id, "client_id": "r-1", "body": "Answer", "reply_to": 1})
+    assert ack["ok"] and ack["seq"] == 2
+    assert [record["reply_to"] for record in client.received()] == [1]
+
+
+def test_send_with_reply_to_outside_the_room_is_refused(connect_as, member, room):
+    client = connect_as(member)
+    _join(client, room)
+    ack = client.emit("send", {"room_id": room.id, "client_id": "r-1", "body": "Answer", "reply_to": 7})
+    assert ack == {"ok": False, "error": "The message you reply to is not in this room."}

@@ -92,7 +92,9 @@ def send(data: Any) -> dict[str, Any]:
     if room is None:
         return _refused(_("This room does not exist or you cannot read it."))
     try:
-        message, created = rooms.post_message(current_user, room, data.get("client_id"), data.get("body"))
+        message, created = rooms.post_message(
+            current_user, room, data.get("client_id"), data.get("body"), data.get("reply_to")
+        )
     except DomainError as error:
         return _refused(str(error.message))
     if created:

@@ -2,12 +2,19 @@
 
 import uuid
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ...services.rooms import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, MAX_MUTE_MINUTES, MAX_REASON_LENGTH
+from ...services.rooms import (
+    MAX_BODY_LENGTH,
+    MAX_CLIENT_ID_LENGTH,
+    MAX_MUTE_MINUTES,
+    MAX_REASON_LENGTH,
+    MAX_TITLE_LENGTH,
+)
 
 
 class MessageForm(FlaskForm):
@@ -15,14 +22,36 @@ class MessageForm(FlaskForm):
 
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_BODY_LENGTH)])
     client_id = HiddenField(validators=[DataRequired(), Length(max=MAX_CLIENT_ID_LENGTH)])
+    reply_to = IntegerField(_l("In reply to message number"), validators=[Optional(), NumberRange(min=1)])
 
 
 def message_form() -> MessageForm:
-    """A form with a fresh client id, unless one was submitted."""
+    """A form with a fresh client id, unless one was submitted; a reply link fills in `reply_to`."""
     form = MessageForm()
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
+    if form.reply_to.data is None and not form.is_submitted():
+        form.reply_to.data = request.args.get("reply_to", type=int)
     return form
+
+
+class TopicForm(FlaskForm):
+    """The title of a new topic room."""
+
+    title = StringField(_l("Title of the topic"), validators=[DataRequired(), Length(max=MAX_TITLE_LENGTH)])
+
+
+class SearchForm(FlaskForm):
+    """Search in the person's rooms (a GET form: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Words"), validators=[Optional(), Length(max=200)])
+    sender = StringField(_l("Sender"), validators=[Optional(), Length(max=200)])
+    room = SelectField(_l("Room"), coerce=int, default=0)
+    date_from = DateField(_l("From"), name="from", validators=[Optional()])
+    date_to = DateField(_l("To"), name="to", validators=[Optional()])
 
 
 class EditForm(FlaskForm):

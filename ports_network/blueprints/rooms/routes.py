@@ -14,7 +14,7 @@ from ...services import rooms
 from ..forms import show_error
 from . import bp
 from .events import broadcast, broadcast_update
-from .forms import EditForm, MuteForm, ReportForm, message_form
+from .forms import EditForm, MuteForm, ReportForm, SearchForm, TopicForm, message_form
 
 PAGE_SIZE = 50
 
@@ -25,7 +25,7 @@ def _room(room_id: int) -> Room:
     return room
 
 
-def _show(room: Room, form, status: int = 200, before: int | None = None):
+def _show(room: Room, form, status: int = 200, before: int | None = None, topic_form=None):
     messages = rooms.history(current_user, room, before_seq=before, limit=PAGE_SIZE)
     # Where this visit starts reading: found before the visit itself moves the read marker.
     first_unread = rooms.first_unread_seq(current_user, room, messages)
@@ -44,6 +44,8 @@ def _show(room: Room, form, status: int = 200, before: int | None = None):
         muted_until=security.muted_until(current_user, room),
         editable=editable,
         reportable=reportable,
+        topic_form=topic_form or TopicForm(formdata=None),
+        excerpt=rooms.excerpt,
     )
     return page, status
 
@@ -53,6 +55,27 @@ def _show(room: Room, form, status: int = 200, before: int | None = None):
 def index():
     """The rooms the person can read, with unread counts."""
     return render_template("rooms/index.html", entries=rooms.rooms_for(current_user))
+
+
+@bp.get("/search")
+@requires("rooms.list")
+def search():
+    """Search the messages of the rooms the person can read: words, sender, room and dates."""
+    form = SearchForm(formdata=request.args)
+    form.room.choices = [(0, _("All rooms")), *rooms.readable_rooms(current_user)]
+    results = None
+    if request.args and form.validate():
+        query = rooms.SearchQuery(
+            words=form.q.data or "",
+            sender=form.sender.data or "",
+            room_id=form.room.data or None,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            page=request.args.get("page", default=1, type=int),
+        )
+        results = rooms.search(current_user, query)
+    page = render_template("rooms/search.html", form=form, results=results, title_of=rooms.title_of)
+    return page, 422 if form.errors else 200
 
 
 @bp.get("/<int:room_id>")
@@ -71,7 +94,9 @@ def post(room_id: int):
     form = message_form()
     if form.validate_on_submit():
         try:
-            message, created = rooms.post_message(current_user, room, form.client_id.data, form.body.data)
+            message, created = rooms.post_message(
+                current_user, room, form.client_id.data, form.body.data, form.reply_to.data
+            )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -228,4 +253,37 @@ def read_only(room_id: int):
         _("This room is now read-only.") if room.read_only else _("This room takes messages again."),
         "success",
     )
+    return redirect(url_for(".show", room_id=room.id), 303)
+
+
+@bp.post("/<int:room_id>/topics")
+@requires("rooms.list")
+def open_topic(room_id: int):
+    """A coordinator opens a topic room inside the community of this room."""
+    room = _room(room_id)
+    authorize("rooms.open_topic", room.community)
+    form = TopicForm()
+    if form.validate_on_submit():
+        try:
+            topic = rooms.open_topic(current_user, room.community, form.title.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("The topic room is open."), "success")
+            return redirect(url_for(".show", room_id=topic.id), 303)
+    return _show(room, message_form(), 422, topic_form=form)
+
+
+@bp.post("/<int:room_id>/archive")
+@requires("rooms.list")
+def archive(room_id: int):
+    """A moderator archives a topic room: read-only, still readable and searchable."""
+    room = _room(room_id)
+    authorize("rooms.moderate", room)
+    try:
+        rooms.archive_topic(current_user, room)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The topic room is archived."), "success")
     return redirect(url_for(".show", room_id=room.id), 303)

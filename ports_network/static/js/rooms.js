@@ -69,7 +69,18 @@
     header.append(author, " ", time);
     const body = document.createElement("div");
     body.className = "room-message-body";
-    item.append(header, body);
+    item.append(header);
+    if (message.reply_to) {
+      // Only a link to the parent: its text is on the page (or one "Older messages" page away).
+      const reply = document.createElement("p");
+      reply.className = "room-message-reply";
+      const link = document.createElement("a");
+      link.href = `#m${message.reply_to}`;
+      link.textContent = text.textInReply;
+      reply.append(link);
+      item.append(reply);
+    }
+    item.append(body);
     fill(item, message);
     return item;
   }
@@ -188,7 +199,9 @@
   function sendPending(clientId) {
     const entry = pending.get(clientId);
     if (!entry || entry.acked || !joined) return;
-    socket.timeout(10000).emit("send", { room_id: roomId, client_id: clientId, body: entry.body }, (err, ack) => {
+    const payload = { room_id: roomId, client_id: clientId, body: entry.body };
+    if (entry.replyTo) payload.reply_to = entry.replyTo;
+    socket.timeout(10000).emit("send", payload, (err, ack) => {
       // No answer in time: try again (the client id makes it idempotent); while offline, the next join does.
       if (err) window.setTimeout(() => sendPending(clientId), 2000);
       else acknowledged(clientId, ack);
@@ -245,7 +258,10 @@
       content.textContent = body;
       element.append(content);
       list.append(element);
-      const entry = { body, element, acked: false };
+      const replyField = form.querySelector("input[name=reply_to]");
+      const replyTo = replyField && Number.parseInt(replyField.value, 10) > 0 ? Number.parseInt(replyField.value, 10) : null;
+      if (replyField) replyField.value = "";
+      const entry = { body, element, acked: false, replyTo };
       pending.set(clientId, entry);
       paint(entry, "sending");
       document.getElementById("room-empty")?.remove();
@@ -253,6 +269,16 @@
       sendPending(clientId);
     });
   }
+
+  // A reply link fills in the form's reply field instead of reloading the page.
+  section.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-reply-to]");
+    const replyField = form && form.querySelector("input[name=reply_to]");
+    if (!link || !replyField) return;
+    event.preventDefault();
+    replyField.value = link.dataset.replyTo;
+    form.querySelector("textarea[name=body]").focus();
+  });
 
   // Arriving without a target in the address: start reading where this visit's unread messages begin.
   if (!window.location.hash) document.getElementById("first-unread")?.scrollIntoView({ block: "start" });
