@@ -7,7 +7,6 @@ room's sequence numbers are strictly increasing without gaps, and only then may 
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,27 +21,20 @@ from ..extensions import db, limiter
 from ..markdown import render
 from ..models import (
     Message,
-    MessageReport,
-    MessageRevision,
     PortCommunity,
     Room,
     RoomKind,
-    RoomMute,
     RoomRead,
     User,
 )
 from ..models.base import utcnow
-from . import audit, notifications
+from . import notifications
 
 MAX_BODY_LENGTH = 4000
 MAX_CLIENT_ID_LENGTH = 64
 MAX_PAGE = 200
 DEFAULT_RATE_LIMIT = "20 per 10 seconds"
-MAX_REASON_LENGTH = 500
-MAX_MUTE_MINUTES = 7 * 24 * 60
 MAX_MENTIONS = 20
-MAX_TITLE_LENGTH = 160
-SEARCH_PAGE_SIZE = 20
 # A mention is "@" and the local part of the person's email address (before the "@"), e.g. @ana.silva.
 MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._+-]*[A-Za-z0-9]|[A-Za-z0-9])")
 
@@ -124,7 +116,7 @@ def _ensure(user: User, action: str, room: Room) -> None:
     raise NotAllowed(_("You are not a member of this room."))
 
 
-def _checked_body(body: Any) -> str:
+def checked_body(body: Any) -> str:
     if not isinstance(body, str) or not body.strip():
         raise DomainError(_("Write a message first."), field="body")
     if len(body) > MAX_BODY_LENGTH:
@@ -160,7 +152,7 @@ def post_message(
 
     `reply_to` is the sequence number of the message, in the same room, that this one answers."""
     _ensure(user, "rooms.post", room)
-    body = _checked_body(body)
+    body = checked_body(body)
     client_id = _checked_client_id(client_id)
     parent = _parent(room, reply_to)
     if (earlier := _sent(user, client_id)) is not None:
@@ -344,148 +336,6 @@ def message_at(room: Room, seq: Any) -> Message | None:
     return db.session.scalar(sa.select(Message).where(Message.room_id == room.id, Message.seq == seq))
 
 
-def edit_message(user: User, message: Message, body: Any) -> Message:
-    """Replace the body of the author's message, keeping the earlier one for the moderators."""
-    if not security.can(user, "rooms.edit_message", message):
-        raise NotAllowed(_("You can only change your own messages, in rooms that take messages."))
-    body = _checked_body(body)
-    if body != message.body:
-        now = utcnow()
-        db.session.add(MessageRevision(message_id=message.id, body=message.body, edited_at=now))
-        message.body = body
-        message.edited_at = now
-        db.session.commit()
-    return message
-
-
-def delete_message(user: User, message: Message) -> Message:
-    """Delete the author's message: members see a placeholder; the body stays for the moderators."""
-    if not security.can(user, "rooms.edit_message", message):
-        raise NotAllowed(_("You can only change your own messages, in rooms that take messages."))
-    message.deleted_at = utcnow()
-    db.session.commit()
-    return message
-
-
-def revisions(user: User, message: Message) -> list[MessageRevision]:
-    """The earlier bodies of a message, oldest first (for the room's moderators)."""
-    _ensure_moderator(user, message.room)
-    return list(
-        db.session.scalars(
-            sa.select(MessageRevision)
-            .where(MessageRevision.message_id == message.id)
-            .order_by(MessageRevision.edited_at, MessageRevision.id)
-        )
-    )
-
-
-def report_message(user: User, message: Message, reason: Any) -> MessageReport:
-    """Report a message to the room's moderators, once per person and message."""
-    if not security.can(user, "rooms.report_message", message):
-        raise NotAllowed(_("You cannot report this message."))
-    if not isinstance(reason, str) or not reason.strip():
-        raise DomainError(_("Say why you report this message."), field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            _("The reason can be at most %(num)d characters long.", num=MAX_REASON_LENGTH), field="reason"
-        )
-    query = sa.select(MessageReport).where(
-        MessageReport.message_id == message.id, MessageReport.reporter_id == user.id
-    )
-    if db.session.scalar(query) is not None:
-        raise DomainError(_("You have already reported this message."))
-    report = MessageReport(message_id=message.id, reporter_id=user.id, reason=reason.strip())
-    db.session.add(report)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same report sent twice at the same moment
-        db.session.rollback()
-        raise DomainError(_("You have already reported this message.")) from None
-    return report
-
-
-def _ensure_moderator(user: User, room: Room) -> None:
-    if not security.can(user, "rooms.moderate", room):
-        raise NotAllowed(_("Only the moderators of this room can do this."))
-
-
-def open_reports(user: User, room: Room) -> list[MessageReport]:
-    """The reports on the room's messages that no moderator has acted on yet, oldest first."""
-    _ensure_moderator(user, room)
-    return list(
-        db.session.scalars(
-            sa.select(MessageReport)
-            .join(Message, Message.id == MessageReport.message_id)
-            .where(Message.room_id == room.id, MessageReport.resolved_at.is_(None))
-            .options(
-                sa.orm.selectinload(MessageReport.reporter),
-                sa.orm.selectinload(MessageReport.message).selectinload(Message.author),
-            )
-            .order_by(MessageReport.created_at, MessageReport.id)
-        )
-    )
-
-
-def hide_message(moderator: User, message: Message) -> Message:
-    """Hide a message from everyone but the moderators; its open reports are settled."""
-    _ensure_moderator(moderator, message.room)
-    now = utcnow()
-    if message.hidden_at is None:
-        message.hidden_at = now
-        audit.record(
-            moderator, "room.message_hide", message, new={"hidden": True}, community=message.room.community
-        )
-    db.session.execute(
-        sa.update(MessageReport)
-        .where(MessageReport.message_id == message.id, MessageReport.resolved_at.is_(None))
-        .values(resolved_at=now)
-    )
-    db.session.commit()
-    return message
-
-
-def no_such_member() -> User:
-    """Refuse a mute of someone who does not exist, as of someone outside the room."""
-    raise DomainError(_("Choose a member of this room."), field="user_id")
-
-
-def mute_member(moderator: User, room: Room, person: User, minutes: Any) -> RoomMute:
-    """Stop a reader of the room from posting in it for `minutes` (from now; 0 lifts the mute)."""
-    _ensure_moderator(moderator, room)
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MUTE_MINUTES:
-        raise DomainError(_("Choose between 0 and %(num)d minutes.", num=MAX_MUTE_MINUTES), field="minutes")
-    if person.id == moderator.id or not security.can(person, "rooms.read", room):
-        raise DomainError(_("Choose a member of this room."), field="user_id")
-    until = utcnow() + timedelta(minutes=minutes)
-    mute = db.session.merge(RoomMute(room_id=room.id, user_id=person.id, until=until))
-    audit.record(
-        moderator,
-        "room.mute",
-        room,
-        new={"person": person.name, "muted_until": until},
-        community=room.community,
-    )
-    db.session.commit()
-    return mute
-
-
-def set_read_only(moderator: User, room: Room, read_only: bool) -> Room:
-    """Make the room read-only (its history stays readable) or let it take messages again."""
-    _ensure_moderator(moderator, room)
-    if room.read_only != read_only:
-        audit.record(
-            moderator,
-            "room.read_only",
-            room,
-            old={"read_only": room.read_only},
-            new={"read_only": read_only},
-            community=room.community,
-        )
-        room.read_only = read_only
-        db.session.commit()
-    return room
-
-
 def removal_record(message: Message) -> dict[str, Any]:
     """What members are told live when a message is deleted or hidden: no body."""
     return {
@@ -509,101 +359,3 @@ def excerpt(message: Message, length: int = 80) -> str:
         return ""
     text = " ".join(message.body.split())
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def open_topic(user: User, community: PortCommunity, title: Any) -> Room:
-    """Open a topic room inside a community; its readers are the community's members."""
-    if not security.can(user, "rooms.open_topic", community):
-        raise NotAllowed(_("Only the coordinators of this community can open topic rooms."))
-    if not isinstance(title, str) or not title.strip():
-        raise DomainError(_("Give the topic a title."), field="title")
-    if len(title.strip()) > MAX_TITLE_LENGTH:
-        raise DomainError(
-            _("The title can be at most %(num)d characters long.", num=MAX_TITLE_LENGTH), field="title"
-        )
-    room = Room(kind=RoomKind.TOPIC, community_id=community.id, title=title.strip())
-    db.session.add(room)
-    db.session.flush()  # the audit event names the room by its id
-    audit.record(user, "room.open_topic", room, new={"title": room.title}, community=community)
-    db.session.commit()
-    return room
-
-
-def archive_topic(moderator: User, room: Room) -> Room:
-    """Archive a topic room: it takes no new messages and stays readable and searchable."""
-    _ensure_moderator(moderator, room)
-    if room.kind != RoomKind.TOPIC:
-        raise DomainError(_("Only topic rooms can be archived."))
-    if not room.archived:
-        audit.record(
-            moderator,
-            "room.archive",
-            room,
-            old={"archived": False},
-            new={"archived": True},
-            community=room.community,
-        )
-        room.archived = True
-        db.session.commit()
-    return room
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """What a person looks for in their rooms; empty criteria do not narrow the search."""
-
-    words: str = ""
-    sender: str = ""
-    room_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    page: int = 1
-
-
-def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
-    # Case-insensitive substring: the LIKE wildcards typed by the person match themselves.
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
-
-
-def _search_conditions(user: User, query: SearchQuery) -> list[sa.ColumnElement[bool]]:
-    # Only rooms the person can read (the same rule as "rooms.read"), never removed messages.
-    conditions = [security.rooms_visible_to(user), Message.deleted_at.is_(None), Message.hidden_at.is_(None)]
-    conditions += [_contains(Message.body, word) for word in query.words.split()]
-    if query.sender.strip():
-        conditions.append(_contains(User.name, query.sender.strip()))
-    if query.room_id:
-        conditions.append(Message.room_id == query.room_id)
-    if query.date_from is not None:
-        conditions.append(Message.created_at >= datetime.combine(query.date_from, time(), UTC))
-    if query.date_to is not None:
-        end = datetime.combine(query.date_to + timedelta(days=1), time(), UTC)
-        conditions.append(Message.created_at < end)
-    return conditions
-
-
-def search(user: User, query: SearchQuery) -> Any:
-    """Messages in the person's readable rooms matching the query, newest first, one page at a time."""
-    select = (
-        sa.select(Message)
-        .join(Room, Room.id == Message.room_id)
-        .join(User, User.id == Message.author_id)
-        .where(*_search_conditions(user, query))
-        .options(
-            sa.orm.contains_eager(Message.author),
-            sa.orm.contains_eager(Message.room).selectinload(Room.community),
-        )
-        .order_by(Message.created_at.desc(), Message.id.desc())
-    )
-    return db.paginate(select, page=max(query.page, 1), per_page=SEARCH_PAGE_SIZE, error_out=False)
-
-
-def readable_rooms(user: User) -> list[tuple[int, str]]:
-    """The rooms the person can read, as (id, title) choices for the search form."""
-    found = db.session.scalars(
-        sa.select(Room)
-        .where(security.rooms_visible_to(user))
-        .options(sa.orm.selectinload(Room.community))
-        .order_by(Room.id)
-    )
-    return sorted(((room.id, title_of(room)) for room in found), key=lambda choice: choice[1].casefold())

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from ports_network.extensions import db
 from ports_network.models import AuditEvent, Message, MessageReport, Notification, RoomMute
 from ports_network.models.base import utcnow
-from ports_network.services import audit, rooms
+from ports_network.services import audit, room_moderation, rooms
 
 from ..conftest import login_as
 
@@ -43,7 +43,7 @@ def test_author_edits_a_message_without_javascript_and_history_is_kept(
     page = client.get(f"/rooms/{room.id}").get_data(as_text=True)
     assert "second version" in page and "(edited)" in page
     assert "first version</p>" not in page
-    assert [r.body for r in rooms.revisions(coordinator, _message(room))] == ["first version"]
+    assert [r.body for r in room_moderation.revisions(coordinator, _message(room))] == ["first version"]
 
 
 def test_empty_edit_is_refused_with_the_reason(client, member, community):
@@ -79,8 +79,8 @@ def test_deleted_message_shows_a_placeholder_to_members(client, member, coordina
 def test_moderator_sees_the_history_of_an_edited_and_deleted_message(client, member, coordinator, community):
     room = _room(community)
     message, _ = rooms.post_message(member, room, "c-1", "original words")
-    rooms.edit_message(member, message, "edited words")
-    rooms.delete_message(member, message)
+    room_moderation.edit_message(member, message, "edited words")
+    room_moderation.delete_message(member, message)
     login_as(client, coordinator)
     page = client.get(f"/rooms/{room.id}/messages/1/revisions").get_data(as_text=True)
     assert "original words" in page and "edited words" in page and "Deleted by its author" in page
@@ -153,7 +153,7 @@ def test_non_member_cannot_report_a_message(client, other_member, coordinator, c
 def test_moderator_sees_open_reports_and_members_do_not(client, member, coordinator, community):
     room = _room(community)
     message, _ = rooms.post_message(coordinator, room, "c-1", "rude words")
-    rooms.report_message(member, message, "Offensive")
+    room_moderation.report_message(member, message, "Offensive")
     login_as(client, member)
     assert client.get(f"/rooms/{room.id}/reports").status_code == 403
     login_as(client, coordinator)
@@ -167,7 +167,7 @@ def test_moderator_sees_open_reports_and_members_do_not(client, member, coordina
 def test_moderator_hides_a_message_for_members_only(client, member, coordinator, community):
     room = _room(community)
     message, _ = rooms.post_message(member, room, "c-1", "spam link")
-    rooms.report_message(coordinator, message, "Spam")
+    room_moderation.report_message(coordinator, message, "Spam")
     login_as(client, coordinator)
     assert client.post(f"/rooms/{room.id}/messages/1/hide").status_code == 303
     assert "spam link" in client.get(f"/rooms/{room.id}").get_data(as_text=True)

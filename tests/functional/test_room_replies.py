@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from ports_network.errors import DomainError
 from ports_network.extensions import db
 from ports_network.models import Message
-from ports_network.services import rooms
+from ports_network.services import room_moderation, rooms
 
 from ..conftest import login_as
 
@@ -53,7 +53,7 @@ def test_reply_to_a_deleted_message_shows_no_excerpt(client, member, coordinator
     room = rooms.room_for_community(community)
     parent, _ = rooms.post_message(coordinator, room, "c-1", "Secret plan")
     rooms.post_message(member, room, "m-1", "Answer", reply_to=1)
-    rooms.delete_message(coordinator, parent)
+    room_moderation.delete_message(coordinator, parent)
     login_as(client, member)
     page = client.get(f"/rooms/{room.id}").get_data(as_text=True)
     assert "In reply to a removed message" in page

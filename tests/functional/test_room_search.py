@@ -3,7 +3,8 @@
 from datetime import UTC, date, datetime
 
 from ports_network.extensions import db
-from ports_network.services import rooms
+from ports_network.services import room_moderation, room_search, rooms
+from ports_network.services.room_search import SearchQuery, search
 
 from ..conftest import login_as
 
@@ -33,7 +34,7 @@ def test_member_of_another_community_never_finds_its_messages(client, other_memb
     page = _results(client, q="tariff")
     assert "Public tariff" in page
     assert "Confidential tariff" not in page
-    found = rooms.search(other_member, rooms.SearchQuery(words="tariff", room_id=room.id))
+    found = search(other_member, SearchQuery(words="tariff", room_id=room.id))
     assert found.items == []
     # The room is not even offered, and naming it is refused.
     assert community.name not in page
@@ -45,10 +46,10 @@ def test_deleted_and_hidden_messages_are_not_found(member, coordinator, communit
     deleted, _ = rooms.post_message(member, room, "m-1", "ship one")
     hidden, _ = rooms.post_message(member, room, "m-2", "ship two")
     rooms.post_message(member, room, "m-3", "ship three")
-    rooms.delete_message(member, deleted)
-    rooms.hide_message(coordinator, hidden)
+    room_moderation.delete_message(member, deleted)
+    room_moderation.hide_message(coordinator, hidden)
     for person in (member, coordinator):
-        assert [m.body for m in rooms.search(person, rooms.SearchQuery(words="ship")).items] == ["ship three"]
+        assert [m.body for m in search(person, SearchQuery(words="ship")).items] == ["ship three"]
 
 
 def test_filters_by_sender_room_and_dates(member, coordinator, community):
@@ -61,9 +62,7 @@ def test_filters_by_sender_room_and_dates(member, coordinator, community):
     rooms.post_message(member, network, "m-1", "berth network")
 
     def bodies(**criteria):
-        return sorted(
-            m.body for m in rooms.search(member, rooms.SearchQuery(words="berth", **criteria)).items
-        )
+        return sorted(m.body for m in search(member, SearchQuery(words="berth", **criteria)).items)
 
     assert bodies(sender="carla") == ["berth new", "berth old"]
     assert bodies(room_id=network.id) == ["berth network"]
@@ -75,19 +74,19 @@ def test_like_wildcards_match_themselves(member, community):
     room = rooms.room_for_community(community)
     rooms.post_message(member, room, "m-1", "100% sure")
     rooms.post_message(member, room, "m-2", "1000 sure")
-    assert [m.body for m in rooms.search(member, rooms.SearchQuery(words="0%")).items] == ["100% sure"]
+    assert [m.body for m in search(member, SearchQuery(words="0%")).items] == ["100% sure"]
 
 
 def test_results_are_paginated(app, client, member, community, monkeypatch):
     monkeypatch.setitem(app.config, "ROOMS_RATE_LIMIT", "100 per second")
     room = rooms.room_for_community(community)
-    for number in range(rooms.SEARCH_PAGE_SIZE + 3):
+    for number in range(room_search.SEARCH_PAGE_SIZE + 3):
         rooms.post_message(member, room, f"m-{number}", f"note {number}")
     login_as(client, member)
     first = _results(client, q="note")
-    assert f"{rooms.SEARCH_PAGE_SIZE + 3} messages found" in first
+    assert f"{room_search.SEARCH_PAGE_SIZE + 3} messages found" in first
     assert "page=2" in first
-    second = rooms.search(member, rooms.SearchQuery(words="note", page=2))
+    second = search(member, SearchQuery(words="note", page=2))
     assert len(second.items) == 3
 
 

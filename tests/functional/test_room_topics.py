@@ -7,13 +7,13 @@ from ports_network import security
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
 from ports_network.models import AuditEvent, Room, RoomKind
-from ports_network.services import rooms
+from ports_network.services import room_moderation, room_search, rooms
 
 from ..conftest import login_as
 
 
 def _topic(coordinator, community, title="Customs windows"):
-    return rooms.open_topic(coordinator, community, title)
+    return room_moderation.open_topic(coordinator, community, title)
 
 
 def test_coordinator_opens_a_topic_room_from_the_community_room(client, coordinator, community):
@@ -48,7 +48,7 @@ def test_topic_room_needs_a_title(client, coordinator, community):
     login_as(client, coordinator)
     assert client.post(f"/rooms/{room.id}/topics", data={"title": " "}).status_code == 422
     try:
-        rooms.open_topic(coordinator, community, "  ")
+        room_moderation.open_topic(coordinator, community, "  ")
     except DomainError as error:
         assert error.field == "title"
     else:
@@ -59,7 +59,7 @@ def test_coordinator_of_another_community_cannot_open_a_topic_there(other_member
     assert not security.can(other_member, "rooms.open_topic", community)
     assert security.can(secretariat, "rooms.open_topic", community)
     try:
-        rooms.open_topic(other_member, community, "Intrusion")
+        room_moderation.open_topic(other_member, community, "Intrusion")
     except NotAllowed:
         pass
     else:
@@ -90,7 +90,7 @@ def test_archived_topic_room_is_readable_but_takes_no_messages(client, member, c
     assert "Before the archive" in page
     assert "This topic room is archived" in page
     assert client.post(f"/rooms/{topic.id}", data={"body": "After", "client_id": "t-2"}).status_code == 403
-    found = rooms.search(member, rooms.SearchQuery(words="archive"))
+    found = room_search.search(member, room_search.SearchQuery(words="archive"))
     assert [m.body for m in found.items] == ["Before the archive"]
 
 

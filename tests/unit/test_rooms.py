@@ -10,7 +10,7 @@ from ports_network import security
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
 from ports_network.models import Message, Room, RoomKind, User
-from ports_network.services import rooms
+from ports_network.services import room_moderation, rooms
 
 on_postgresql = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -158,7 +158,7 @@ def test_page_permissions_agree_with_can_for_every_message(request, member, coor
         for n in range(2)
         for author in (member, coordinator)
     ]
-    rooms.delete_message(member, shown[0])
+    room_moderation.delete_message(member, shown[0])
     person = request.getfixturevalue(viewer)
 
     editable, reportable = security.message_actions(person, room, shown)

@@ -16,7 +16,7 @@ from ... import realtime, security
 from ...errors import DomainError
 from ...extensions import db, socketio
 from ...models import Message, Room
-from ...services import rooms
+from ...services import room_moderation, rooms
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,12 @@ def _change(data: Any, apply: Any) -> dict[str, Any]:
 def edit(data: Any) -> dict[str, Any]:
     """The author changes their message; the room sees the new version (authorised by the service)."""
     body = data.get("body") if isinstance(data, dict) else None
-    return _change(data, lambda message: rooms.edit_message(current_user, message, body))
+    return _change(data, lambda message: room_moderation.edit_message(current_user, message, body))
 
 
 def delete(data: Any) -> dict[str, Any]:
     """The author deletes their message; the room sees a placeholder instead."""
-    return _change(data, lambda message: rooms.delete_message(current_user, message))
+    return _change(data, lambda message: room_moderation.delete_message(current_user, message))
 
 
 def read(data: Any) -> dict[str, Any]:

@@ -8,13 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ...services.rooms import (
-    MAX_BODY_LENGTH,
-    MAX_CLIENT_ID_LENGTH,
-    MAX_MUTE_MINUTES,
-    MAX_REASON_LENGTH,
-    MAX_TITLE_LENGTH,
-)
+from ...services.room_moderation import MAX_MUTE_MINUTES, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
+from ...services.rooms import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH
 
 
 class MessageForm(FlaskForm):

@@ -10,7 +10,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Message, Room, User
 from ...security import authorize, requires
-from ...services import rooms
+from ...services import room_moderation, room_search, rooms
 from ..forms import show_error
 from . import bp
 from .events import broadcast, broadcast_update
@@ -62,10 +62,10 @@ def index():
 def search():
     """Search the messages of the rooms the person can read: words, sender, room and dates."""
     form = SearchForm(formdata=request.args)
-    form.room.choices = [(0, _("All rooms")), *rooms.readable_rooms(current_user)]
+    form.room.choices = [(0, _("All rooms")), *room_search.readable_rooms(current_user)]
     results = None
     if request.args and form.validate():
-        query = rooms.SearchQuery(
+        query = room_search.SearchQuery(
             words=form.q.data or "",
             sender=form.sender.data or "",
             room_id=form.room.data or None,
@@ -73,7 +73,7 @@ def search():
             date_to=form.date_to.data,
             page=request.args.get("page", default=1, type=int),
         )
-        results = rooms.search(current_user, query)
+        results = room_search.search(current_user, query)
     page = render_template("rooms/search.html", form=form, results=results, title_of=rooms.title_of)
     return page, 422 if form.errors else 200
 
@@ -143,7 +143,7 @@ def edit_message(room_id: int, seq: int):
     form = EditForm()
     if form.validate_on_submit():
         try:
-            rooms.edit_message(current_user, message, form.body.data)
+            room_moderation.edit_message(current_user, message, form.body.data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -158,7 +158,7 @@ def delete_message(room_id: int, seq: int):
     """The author deletes their message; members then see a placeholder."""
     message = _message(room_id, seq)
     authorize("rooms.edit_message", message)
-    rooms.delete_message(current_user, message)
+    room_moderation.delete_message(current_user, message)
     broadcast_update(message)
     flash(_("Your message was deleted."), "success")
     return _to_message(message)
@@ -173,7 +173,7 @@ def report_message(room_id: int, seq: int):
     form = ReportForm()
     if form.validate_on_submit():
         try:
-            rooms.report_message(current_user, message, form.reason.data)
+            room_moderation.report_message(current_user, message, form.reason.data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -188,7 +188,7 @@ def revisions(room_id: int, seq: int):
     """For moderators: a message as it is now and every earlier version of it."""
     message = _message(room_id, seq)
     authorize("rooms.moderate", message.room)
-    earlier = rooms.revisions(current_user, message)
+    earlier = room_moderation.revisions(current_user, message)
     title = rooms.title_of(message.room)
     return render_template("rooms/revisions.html", message=message, revisions=earlier, title=title)
 
@@ -199,7 +199,7 @@ def reports(room_id: int):
     """For moderators: the open reports of the room, and its moderation actions."""
     room = _room(room_id)
     authorize("rooms.moderate", room)
-    entries = rooms.open_reports(current_user, room)
+    entries = room_moderation.open_reports(current_user, room)
     title = rooms.title_of(room)
     return render_template("rooms/reports.html", room=room, reports=entries, title=title, form=MuteForm())
 
@@ -210,7 +210,7 @@ def hide_message(room_id: int, seq: int):
     """A moderator hides a message from everyone but the moderators."""
     message = _message(room_id, seq)
     authorize("rooms.moderate", message.room)
-    rooms.hide_message(current_user, message)
+    room_moderation.hide_message(current_user, message)
     broadcast_update(message)
     flash(_("The message is hidden."), "success")
     return redirect(url_for(".reports", room_id=room_id), 303)
@@ -225,8 +225,8 @@ def mute(room_id: int):
     form = MuteForm()
     if form.validate_on_submit():
         try:
-            person = db.session.get(User, form.user_id.data) or rooms.no_such_member()
-            rooms.mute_member(current_user, room, person, form.minutes.data)
+            person = db.session.get(User, form.user_id.data) or room_moderation.no_such_member()
+            room_moderation.mute_member(current_user, room, person, form.minutes.data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -235,7 +235,7 @@ def mute(room_id: int):
     page = render_template(
         "rooms/reports.html",
         room=room,
-        reports=rooms.open_reports(current_user, room),
+        reports=room_moderation.open_reports(current_user, room),
         title=rooms.title_of(room),
         form=form,
     )
@@ -248,7 +248,7 @@ def read_only(room_id: int):
     """A moderator makes the room read-only, or lets it take messages again."""
     room = _room(room_id)
     authorize("rooms.moderate", room)
-    rooms.set_read_only(current_user, room, not room.read_only)
+    room_moderation.set_read_only(current_user, room, not room.read_only)
     flash(
         _("This room is now read-only.") if room.read_only else _("This room takes messages again."),
         "success",
@@ -265,7 +265,7 @@ def open_topic(room_id: int):
     form = TopicForm()
     if form.validate_on_submit():
         try:
-            topic = rooms.open_topic(current_user, room.community, form.title.data)
+            topic = room_moderation.open_topic(current_user, room.community, form.title.data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -281,7 +281,7 @@ def archive(room_id: int):
     room = _room(room_id)
     authorize("rooms.moderate", room)
     try:
-        rooms.archive_topic(current_user, room)
+        room_moderation.archive_topic(current_user, room)
     except DomainError as error:
         flash(str(error.message), "error")
     else:
