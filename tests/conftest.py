@@ -5,6 +5,7 @@ import hashlib
 import os
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -18,6 +19,30 @@ from ports_network.models import CommunityRole
 from . import factories
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+REDIS_SUITES = ("tests/redis/", "tests/multiprocess/")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The Redis suites need TEST_REDIS_URL: skipped on machines without Redis; CI sets it, so there they
+    pass or fail."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return
+    skip = pytest.mark.skip(reason="set TEST_REDIS_URL to run the Redis suites")
+    for item in items:
+        if any(folder in str(item.fspath) for folder in REDIS_SUITES):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_reachable():
+    """With TEST_REDIS_URL set, an unreachable Redis stops the run with an error instead of skipping."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        return
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        pytest.exit(f"TEST_REDIS_URL is set but Redis is unreachable: {error}", returncode=3)
 
 
 class CSRFClient(FlaskClient):

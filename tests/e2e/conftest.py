@@ -1,11 +1,8 @@
 """A real server process on a fresh demo-seeded database, and headless Chromium driven by Playwright."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import sync_playwright
 
 from ..databases import fresh_database
+from ..servers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -25,25 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start in time")
 
 
 class LiveServer:
@@ -69,7 +48,7 @@ def live_server(tmp_path_factory):
     """Migrate a fresh database, load the demo seed, and serve the app with `python wsgi.py`."""
     tmp = tmp_path_factory.mktemp("live")
     with fresh_database(tmp) as database_url:
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "FLASK_APP": "wsgi.py",
@@ -94,7 +73,7 @@ def live_server(tmp_path_factory):
         )
         server = LiveServer(f"http://127.0.0.1:{port}", database_url)
         try:
-            _wait_until_up(server.url, process)
+            wait_until_up(server.url, process)
             yield server
         finally:
             process.terminate()

@@ -21,7 +21,7 @@ import socketio
 import sqlalchemy as sa
 
 from ..databases import fresh_database
-from ..e2e.conftest import _free_port, _wait_until_up
+from ..servers import free_port, wait_until_up
 from .room_client import RoomReader, cookie_header, csrf_token, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,12 +105,12 @@ def cluster(tmp_path_factory):
             subprocess.run(
                 [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True
             )
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         processes = [_start(env, port, tmp / f"server-{i}.log") for i, port in enumerate(ports)]
         cluster = Cluster(processes, [f"http://127.0.0.1:{port}" for port in ports], database_url)
         try:
             for url, process in zip(cluster.urls, processes, strict=True):
-                _wait_until_up(url, process)
+                wait_until_up(url, process)
             for person, email in PEOPLE.items():
                 cluster.cookies[person] = cookie_header(sign_in(cluster.urls[0], email, PASSWORD))
             # Opening the rooms page creates the community's room (rooms exist on demand).
