@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
+from .api_token import ApiToken
 from .audit import AuditEvent
 from .community import CommunityStatus, Phase, PortCommunity, SupportStage, community_port
 from .country import Country
@@ -18,14 +19,28 @@ from .notification import Delivery, Notification, NotificationPreference
 from .organisation import Organisation, Sector, StakeholderType
 from .port import Port
 from .room import Message, MessageReport, MessageRevision, Room, RoomKind, RoomMute, RoomRead
+from .score import PeerGroup, ScoreRun, StoredMedian, StoredRank, StoredScore, peer_group_member
 from .stored_file import StoredFile
+from .submission import (
+    DataCall,
+    DataCallStatus,
+    Submission,
+    SubmissionComment,
+    SubmissionEvidence,
+    SubmissionStatus,
+    SubmissionValue,
+    data_call_community,
+)
 from .user import User, Visibility
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CommunityRole",
     "CommunityStatus",
     "Country",
+    "DataCall",
+    "DataCallStatus",
     "Delivery",
     "FrozenMethodologyError",
     "Invitation",
@@ -43,6 +58,7 @@ __all__ = [
     "NotificationPreference",
     "Organisation",
     "OutboxMail",
+    "PeerGroup",
     "Phase",
     "Port",
     "PortCommunity",
@@ -51,11 +67,22 @@ __all__ = [
     "RoomKind",
     "RoomMute",
     "RoomRead",
+    "ScoreRun",
     "Sector",
     "StakeholderType",
     "StoredFile",
+    "StoredMedian",
+    "StoredRank",
+    "StoredScore",
+    "Submission",
+    "SubmissionComment",
+    "SubmissionEvidence",
+    "SubmissionStatus",
+    "SubmissionValue",
     "SupportStage",
     "User",
     "Visibility",
     "community_port",
+    "data_call_community",
+    "peer_group_member",
 ]
