@@ -15,6 +15,8 @@ from flask_login import current_user
 from .extensions import db
 from .models import (
     CommunityRole,
+    DataCall,
+    DataCallStatus,
     Invitation,
     JoinRequest,
     Membership,
@@ -25,8 +27,11 @@ from .models import (
     Room,
     RoomMute,
     StoredFile,
+    Submission,
+    SubmissionStatus,
     User,
     Visibility,
+    data_call_community,
 )
 from .models.base import utcnow
 
@@ -194,6 +199,65 @@ def message_actions(user: Any, room: Room, messages: list[Message]) -> tuple[set
     return editable, {m.seq for m in messages if _reports(user, m)}
 
 
+# --- Competitiveness Index: data calls, submissions, results --------------------------------------------
+
+# Who fills in a community's values and who checks them before the Secretariat accepts them.
+REPORTERS = frozenset({CommunityRole.COORDINATOR, CommunityRole.FOCAL_POINT})
+EDITABLE_STATES = frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED})
+LOCKED_STATES = frozenset({SubmissionStatus.ACCEPTED, SubmissionStatus.PUBLISHED})
+
+
+def _may_view_data_call(user: Any, call: DataCall) -> bool:
+    # The Secretariat, and members of the communities the call names.
+    if is_secretariat(user):
+        return True
+    mine = community_roles(user).keys()
+    return any(community.id in mine for community in call.communities)
+
+
+def _may_view_submission(user: Any, submission: Submission) -> bool:
+    # Raw values may be confidential: only the community's members and the Secretariat see them.
+    return is_secretariat(user) or submission.community_id in community_roles(user)
+
+
+def _may_edit_submission(user: Any, submission: Submission) -> bool:
+    return (
+        submission.status in EDITABLE_STATES
+        # A closed call takes nothing more, except the indicators the Secretariat reopened.
+        and (submission.data_call.status == DataCallStatus.OPEN or bool(submission.reopened_codes))
+        and community_roles(user).get(submission.community_id) in REPORTERS
+    )
+
+
+def _may_validate_submission(user: Any, submission: Submission) -> bool:
+    return (
+        submission.status == SubmissionStatus.SUBMITTED
+        and community_roles(user).get(submission.community_id) == CommunityRole.VALIDATOR
+    )
+
+
+def _may_return_submission(user: Any, submission: Submission) -> bool:
+    # The validator sends back what was submitted; the Secretariat also what was validated.
+    if is_secretariat(user):
+        return submission.status in {SubmissionStatus.SUBMITTED, SubmissionStatus.VALIDATED}
+    return _may_validate_submission(user, submission)
+
+
+def _may_accept_submission(user: Any, submission: Submission) -> bool:
+    return is_secretariat(user) and submission.status == SubmissionStatus.VALIDATED
+
+
+def _may_reopen_submission(user: Any, submission: Submission) -> bool:
+    return is_secretariat(user) and submission.status in {
+        SubmissionStatus.ACCEPTED,
+        SubmissionStatus.PUBLISHED,
+    }
+
+
+def _may_view_scorecard(user: Any, community: PortCommunity) -> bool:
+    return _member_of(user, community)
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -232,6 +296,19 @@ POLICY: dict[str, Predicate] = {
     "rooms.report_message": _may_report_message,
     "rooms.moderate": _may_moderate_room,
     "rooms.open_topic": _may_open_topic,
+    "data_calls.manage": _secretariat,
+    "data_calls.view": _may_view_data_call,
+    "submissions.view": _may_view_submission,
+    "submissions.comment": _may_view_submission,
+    "submissions.edit": _may_edit_submission,
+    "submissions.validate": _may_validate_submission,
+    "submissions.return": _may_return_submission,
+    "submissions.accept": _may_accept_submission,
+    "submissions.reopen": _may_reopen_submission,
+    "index.publish": _secretariat,
+    "index.recompute": _secretariat,
+    "results.view": _anyone,
+    "results.view_scorecard": _may_view_scorecard,
     "admin.access": _secretariat,
     "mail.view_outbox": _secretariat,
 }
@@ -301,6 +378,27 @@ def profiles_visible_to(viewer: Any) -> sa.ColumnElement[bool]:
     if is_network_member(viewer):
         visible = sa.or_(visible, User.visibility == Visibility.NETWORK)
     return sa.and_(alive, visible)
+
+
+def data_calls_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on DataCall equal to `can(user, "data_calls.view", call)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    named = sa.select(data_call_community.c.data_call_id).where(
+        data_call_community.c.community_id.in_(_active_community_ids(user.id))
+    )
+    return DataCall.id.in_(named)
+
+
+def submissions_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Submission equal to `can(user, "submissions.view", submission)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    return Submission.community_id.in_(_active_community_ids(user.id))
 
 
 def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:

@@ -1,5 +1,7 @@
 """factory_boy factories over the real models; personas in conftest.py are built from these."""
 
+from datetime import timedelta
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -7,6 +9,7 @@ from ports_network.extensions import db
 from ports_network.models import (
     CommunityRole,
     Country,
+    DataCall,
     Membership,
     Organisation,
     Phase,
@@ -14,9 +17,11 @@ from ports_network.models import (
     PortCommunity,
     Sector,
     StakeholderType,
+    Submission,
     User,
 )
 from ports_network.models.base import utcnow
+from ports_network.services import methodologies
 from ports_network.services.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
@@ -102,3 +107,33 @@ class MembershipFactory(BaseFactory):
     community = factory.SubFactory(CommunityFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = CommunityRole.MEMBER
+
+
+def default_methodology():
+    """The shipped default methodology version (2.0, frozen), imported on first use."""
+    methodologies.ensure_default()
+    return methodologies.get(methodologies.DEFAULT_VERSION)
+
+
+class DataCallFactory(BaseFactory):
+    class Meta:
+        model = DataCall
+
+    methodology_version = factory.LazyFunction(default_methodology)
+    period = factory.Sequence(lambda n: str(2000 + n))
+    title = factory.LazyAttribute(lambda call: f"Index data call {call.period}")
+    deadline = factory.LazyFunction(lambda: utcnow() + timedelta(days=30))
+
+    @factory.post_generation
+    def communities(self, create, extracted, **kwargs):
+        self.communities = list(extracted or [])
+        if create:
+            db.session.commit()
+
+
+class SubmissionFactory(BaseFactory):
+    class Meta:
+        model = Submission
+
+    data_call = factory.SubFactory(DataCallFactory)
+    community = factory.SubFactory(CommunityFactory)
