@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from .. import realtime
 from ..errors import DomainError
 from ..extensions import db
 from ..links import external_url
@@ -289,6 +290,7 @@ def reset_password(token: str, password: str) -> User:
         user.email_confirmed_at = utcnow()  # the link reached this address, which proves it
     audit.record(user, "account.password_reset", user)
     db.session.commit()
+    realtime.disconnect_user(user.id)  # open sockets belong to sessions the new password signed out
     return user
 
 
@@ -298,6 +300,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     _set_password(user, new_password, "new_password")
     audit.record(user, "account.password_changed", user)
     db.session.commit()
+    # Other sessions are signed out, so their open sockets close too; this tab's socket reconnects.
+    realtime.disconnect_user(user.id)
 
 
 def request_email_change(user: User, password: str, new_email: str) -> str:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ports_network import realtime
 from ports_network.extensions import db
 from ports_network.models import Membership
-from ports_network.services import account_data, memberships, rooms, users
+from ports_network.services import account_data, accounts, memberships, rooms, users
 
 from .. import factories
 from ..conftest import login_as
@@ -105,5 +105,13 @@ def test_deleting_ones_account_disconnects_its_sockets(connect_as, member):
     socket = connect_as(member)
 
     account_data.delete_account(member, factories.PASSWORD)
+
+    assert not socket.is_connected()
+
+
+def test_changing_ones_password_disconnects_the_sockets_of_other_sessions(connect_as, member):
+    socket = connect_as(member)
+
+    accounts.change_password(member, factories.PASSWORD, "another long passphrase 2026")
 
     assert not socket.is_connected()
