@@ -289,8 +289,10 @@ def as_record(message: Message) -> dict[str, Any]:
         "id": message.id,
         "client_id": message.client_id,
         "author": message.author.name,
+        "author_id": message.author_id,  # the page offers its own author Edit, the others Report
         # A deleted or hidden message keeps its place in the sequence, without its body.
         "html": "" if message.is_removed else str(render(message.body)),
+        "body": "" if message.is_removed else message.body,  # text to edit (rendered only as textarea text)
         "deleted": message.is_removed,
         "edited": message.edited_at is not None,
         "created_at": message.created_at.isoformat(),

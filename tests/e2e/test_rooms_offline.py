@@ -178,3 +178,29 @@ def test_a_reply_link_sends_a_reply_that_arrives_live_with_its_parent_link(live_
     expect(reply.locator(".room-message-reply a")).to_have_attribute("href", f"#m{parent_seq}")
     expect(reply.locator(".room-message-reply a")).to_have_text("En respuesta a un mensaje anterior")
     assert problems == []
+
+
+def test_a_live_message_gets_the_same_actions_as_one_loaded_with_the_page(live_server, new_page):
+    coordinator = new_page(locale="es-PE")
+    member = new_page(locale="es-PE")
+    problems = watch_for_errors(member) + watch_for_errors(coordinator)
+    open_callao_room(coordinator, live_server.url, COORDINATOR)
+    open_callao_room(member, live_server.url, MEMBER)
+    send(member, "Muelle 5 cerrado hasta las 14h")
+    expect_sent(member, "Muelle 5 cerrado hasta las 14h")
+
+    own = stored(member, "Muelle 5 cerrado hasta las 14h")
+    own.locator("summary", has_text="Editar o eliminar").click()
+    own.locator("textarea[name=body]").fill("Muelle 5 cerrado hasta las 15h")
+    own.get_by_role("button", name="Guardar cambios").click()
+    edited = stored(member, "Muelle 5 cerrado hasta las 15h")
+    expect(edited.locator(".room-message-edited")).to_have_text("(editado)")
+
+    # The moderator saw it arrive live (no reload): it offers Report and Hide, which work.
+    live = stored(coordinator, "Muelle 5 cerrado hasta las 1")
+    expect(live.locator("summary", has_text="Denunciar")).to_have_count(1)
+    live.get_by_role("button", name="Ocultar").click()
+    expect(coordinator.get_by_text("El mensaje está oculto.")).to_be_visible()
+    member.reload()
+    expect(member.get_by_text("Mensaje ocultado por un moderador")).to_have_count(1)
+    assert problems == []

@@ -81,8 +81,31 @@
       item.append(reply);
     }
     item.append(body);
+    if (!message.deleted) item.append(actionsFor(message));
     fill(item, message);
     return item;
+  }
+
+  function actionsFor(message) {
+    // A copy of the actions the page renders under messages, for this message's number (0 in the copy).
+    const own = String(message.author_id) === section.dataset.userId;
+    const copy = document.getElementById(own ? "room-actions-own" : "room-actions-other").content.cloneNode(true);
+    const seq = String(message.seq);
+    copy.querySelectorAll("form[action], a[href]").forEach((element) => {
+      const attribute = element.tagName === "FORM" ? "action" : "href";
+      const url = new URL(element.getAttribute(attribute), window.location.href);
+      url.pathname = url.pathname.replace("/messages/0/", `/messages/${seq}/`);
+      if (url.searchParams.has("reply_to")) url.searchParams.set("reply_to", seq);
+      element.setAttribute(attribute, url.pathname + url.search + url.hash);
+    });
+    copy.querySelectorAll("[data-reply-to]").forEach((link) => (link.dataset.replyTo = seq));
+    copy.querySelectorAll("[id='edit-0'], [id='report-0'], [for='edit-0'], [for='report-0']").forEach((element) => {
+      if (element.id) element.id = element.id.replace(/-0$/, `-${seq}`);
+      if (element.htmlFor) element.htmlFor = element.htmlFor.replace(/-0$/, `-${seq}`);
+    });
+    const editor = copy.querySelector("textarea[name=body]");
+    if (editor) editor.value = message.body;
+    return copy;
   }
 
   function fill(item, change) {
