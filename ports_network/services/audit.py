@@ -15,12 +15,14 @@ from ..models import (
     AuditEvent,
     CommunityRole,
     CommunityStatus,
+    DataCallStatus,
     MembershipStatus,
     Phase,
     PortCommunity,
     RequestStatus,
     Sector,
     StakeholderType,
+    SubmissionStatus,
     SupportStage,
     User,
     Visibility,
@@ -109,13 +111,28 @@ ACTION_LABELS: dict[str, Any] = {
     "account.privacy_changed": _l("Privacy settings changed"),
     "account.profile_updated": _l("Profile changed"),
     "account.deleted": _l("Account deleted"),
+    "api_token.create": _l("API token created"),
+    "api_token.revoke": _l("API token revoked"),
     "methodology.import": _l("Index methodology imported"),
     "methodology.freeze": _l("Index methodology frozen"),
     "room.message_hide": _l("Room message hidden by a moderator"),
+    "room.reports_dismiss": _l("Reports on a room message dismissed"),
     "room.mute": _l("Member muted in a room"),
     "room.read_only": _l("Room made read-only or writable again"),
     "room.open_topic": _l("Topic room opened"),
     "room.archive": _l("Topic room archived"),
+    "data_call.open": _l("Index data call opened"),
+    "data_call.update": _l("Index data call changed"),
+    "data_call.close": _l("Index data call closed"),
+    "data_call.reopen": _l("Index data call reopened"),
+    "submission.open": _l("Index submission started"),
+    "submission.values": _l("Index values saved"),
+    "submission.evidence": _l("Evidence attached to the index submission"),
+    "submission.submit": _l("Index submission submitted"),
+    "submission.return": _l("Index submission returned"),
+    "submission.validate": _l("Index submission validated"),
+    "submission.accept": _l("Index submission accepted"),
+    "submission.reopen": _l("Indicators of an accepted submission reopened"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -154,15 +171,26 @@ FIELD_LABELS: dict[str, Any] = {
     "job_title": _l("Job title"),
     "phone": _l("Phone"),
     "bio": _l("About"),
+    "prefix": _l("Starts with"),
+    "expires_at": _l("Expires"),
+    "revoked_at": _l("Revoked"),
     "email_confirmed_at": _l("Email address confirmed"),
     "hidden": _l("Hidden"),
     "muted_until": _l("Muted until"),
     "read_only": _l("Read-only"),
+    "title": _l("Title"),
+    "period": _l("Period"),
+    "deadline": _l("Deadline"),
+    "methodology_version": _l("Methodology version"),
+    "communities": _l("Communities"),
+    "reopened_codes": _l("Reopened indicators"),
+    "indicator": _l("Indicator"),
+    "file": _l("File"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "role": (CommunityRole,),
-    "status": (RequestStatus, MembershipStatus, CommunityStatus),
+    "status": (RequestStatus, MembershipStatus, CommunityStatus, DataCallStatus, SubmissionStatus),
     "phase": (Phase,),
     "support_stage": (SupportStage,),
     "stakeholder_type": (StakeholderType,),
@@ -223,3 +251,17 @@ def entries(community: PortCommunity | None = None, limit: int = 200) -> list[Au
     actors = _by_id(User, {event.actor_id for event in recent if event.actor_id})
     communities = _by_id(PortCommunity, {event.community_id for event in recent if event.community_id})
     return [_entry(event, actors, communities) for event in recent]
+
+
+def subject_entries(subject: Any, limit: int = 500) -> list[AuditEntry]:
+    """The audit events of one object (a model instance), oldest first, actors loaded in bulk."""
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.subject_type == type(subject).__name__, AuditEvent.subject_id == subject.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+        .limit(limit)
+    )
+    found = list(db.session.scalars(query))
+    actors = _by_id(User, {event.actor_id for event in found if event.actor_id})
+    communities = _by_id(PortCommunity, {event.community_id for event in found if event.community_id})
+    return [_entry(event, actors, communities) for event in found]

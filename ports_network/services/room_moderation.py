@@ -1,7 +1,7 @@
 """Changing and moderating room messages: edits and deletions by authors (history kept), reports,
 hiding, mutes, read-only rooms, and topic rooms that coordinators open and archive."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -120,13 +120,34 @@ def hide_message(moderator: User, message: Message) -> Message:
         audit.record(
             moderator, "room.message_hide", message, new={"hidden": True}, community=message.room.community
         )
-    db.session.execute(
+    _settle_reports(message, now)
+    db.session.commit()
+    return message
+
+
+def dismiss_reports(moderator: User, message: Message) -> int:
+    """Settle a message's open reports and leave it shown (the moderator found nothing wrong)."""
+    _ensure_moderator(moderator, message.room)
+    settled = _settle_reports(message, utcnow())
+    if settled:
+        audit.record(
+            moderator,
+            "room.reports_dismiss",
+            message,
+            new={"reports": settled},
+            community=message.room.community,
+        )
+    db.session.commit()
+    return settled
+
+
+def _settle_reports(message: Message, now: datetime) -> int:
+    result = db.session.execute(
         sa.update(MessageReport)
         .where(MessageReport.message_id == message.id, MessageReport.resolved_at.is_(None))
         .values(resolved_at=now)
     )
-    db.session.commit()
-    return message
+    return result.rowcount
 
 
 def no_such_member() -> User:

@@ -179,6 +179,26 @@ def test_moderator_hides_a_message_for_members_only(client, member, coordinator,
     assert event.actor_id == coordinator.id and event.community_id == community.id
 
 
+def test_moderator_dismisses_reports_and_the_message_stays_shown(client, member, coordinator, community):
+    room = _room(community)
+    message, _ = rooms.post_message(member, room, "c-1", "the crane schedule")
+    room_moderation.report_message(coordinator, message, "Off topic")
+    login_as(client, coordinator)
+    assert client.post(f"/rooms/{room.id}/messages/1/dismiss-reports").status_code == 303
+    assert "No open reports." in client.get(f"/rooms/{room.id}/reports").get_data(as_text=True)
+    login_as(client, member)
+    assert "the crane schedule" in client.get(f"/rooms/{room.id}").get_data(as_text=True)
+    [event] = db.session.scalars(sa.select(AuditEvent).filter_by(action="room.reports_dismiss")).all()
+    assert event.new == {"reports": 1} and event.community_id == community.id
+
+
+def test_member_cannot_dismiss_reports(client, member, community):
+    room = _room(community)
+    rooms.post_message(member, room, "c-1", "the crane schedule")
+    login_as(client, member)
+    assert client.post(f"/rooms/{room.id}/messages/1/dismiss-reports").status_code == 403
+
+
 def test_moderator_mutes_a_member_who_then_cannot_post(client, member, coordinator, community):
     room = _room(community)
     login_as(client, coordinator)

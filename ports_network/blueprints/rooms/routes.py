@@ -216,6 +216,17 @@ def hide_message(room_id: int, seq: int):
     return redirect(url_for(".reports", room_id=room_id), 303)
 
 
+@bp.post("/<int:room_id>/messages/<int:seq>/dismiss-reports")
+@requires("rooms.list")
+def dismiss_reports(room_id: int, seq: int):
+    """A moderator settles the reports on a message and leaves it shown."""
+    message = _message(room_id, seq)
+    authorize("rooms.moderate", message.room)
+    room_moderation.dismiss_reports(current_user, message)
+    flash(_("The reports are dismissed; the message stays shown."), "success")
+    return redirect(url_for(".reports", room_id=room_id), 303)
+
+
 @bp.post("/<int:room_id>/mute")
 @requires("rooms.list")
 def mute(room_id: int):
