@@ -19,12 +19,13 @@ def _env_int(name: str, default: int) -> int:
 
 
 MIN_SECRET_KEY_LENGTH = 32
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
     """Settings shared by every environment; the embedded default needs no external service."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ports_network.sqlite3'}"
     )
@@ -129,6 +130,6 @@ def missing_production_settings() -> list[str]:
     """Names of required production environment variables that are unset or left at a development value."""
     missing = [name for name in ProductionConfig.REQUIRED_SETTINGS if not os.environ.get(name)]
     secret = os.environ.get("SECRET_KEY")
-    if secret and (secret == Config.SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH):
+    if secret and (secret == DEVELOPMENT_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH):
         missing.append("SECRET_KEY (at least 32 random characters)")
     return missing

@@ -1,8 +1,16 @@
 """Configuration: production refuses to start without its secrets; cookies are hardened."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from config import DEVELOPMENT_SECRET_KEY
 from ports_network import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -33,3 +41,22 @@ def test_production_cookies_are_secure_httponly_and_samesite(production_env):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def _start_production_in_a_new_process(tmp_path, secret_key: str) -> subprocess.CompletedProcess:
+    # The settings are in the environment before config.py is imported, as under gunicorn.
+    env = {**os.environ, "SECRET_KEY": secret_key, "DATABASE_URL": "sqlite://"}
+    env["INSTANCE_PATH"] = str(tmp_path)
+    code = "from ports_network import create_app; create_app('production')"
+    command = [sys.executable, "-c", code]
+    return subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def test_production_starts_with_a_long_secret_key_set_before_import(tmp_path):
+    result = _start_production_in_a_new_process(tmp_path, "k" * 48)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_development_secret_key(tmp_path):
+    result = _start_production_in_a_new_process(tmp_path, DEVELOPMENT_SECRET_KEY)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
