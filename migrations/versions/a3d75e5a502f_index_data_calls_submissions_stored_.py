@@ -47,12 +47,14 @@ def upgrade():
 
     op.create_table('peer_group_member',
     sa.Column('peer_group_id', sa.Integer(), nullable=False),
-    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('community_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['port_community.id'], name=op.f('fk_peer_group_member_community_id_port_community'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['peer_group_id'], ['peer_group.id'], name=op.f('fk_peer_group_member_peer_group_id_peer_group'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('peer_group_id', name=op.f('pk_peer_group_member')),
-    sa.UniqueConstraint('community_id', name=op.f('uq_peer_group_member_community_id'))
+    sa.PrimaryKeyConstraint('community_id', name=op.f('pk_peer_group_member'))
     )
+    with op.batch_alter_table('peer_group_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_peer_group_member_peer_group_id'), ['peer_group_id'], unique=False)
+
     op.create_table('data_call',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('methodology_version_id', sa.Integer(), nullable=False),
@@ -249,6 +251,9 @@ def downgrade():
 
     op.drop_table('score_run')
     op.drop_table('data_call')
+    with op.batch_alter_table('peer_group_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_peer_group_member_peer_group_id'))
+
     op.drop_table('peer_group_member')
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))

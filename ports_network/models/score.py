@@ -19,9 +19,11 @@ from .user import User
 peer_group_member = sa.Table(
     "peer_group_member",
     db.metadata,
-    sa.Column("peer_group_id", sa.ForeignKey("peer_group.id", ondelete="CASCADE"), primary_key=True),
-    # A community is in at most one peer group: its peer medians are those of that group.
-    sa.Column("community_id", sa.ForeignKey("port_community.id", ondelete="CASCADE"), unique=True),
+    sa.Column(
+        "peer_group_id", sa.ForeignKey("peer_group.id", ondelete="CASCADE"), index=True, nullable=False
+    ),
+    # A community is in at most one peer group (its key here): its peer medians are those of that group.
+    sa.Column("community_id", sa.ForeignKey("port_community.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
