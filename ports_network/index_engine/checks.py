@@ -121,3 +121,15 @@ def _change_findings(
         )
         for row, (period, community) in zip(np.flatnonzero(mask), index[mask], strict=True)
     ]
+
+
+Record = tuple[Any, Any, str, float | None]  # (community, period, indicator, value)
+
+
+def check_records(
+    methodology: Methodology, values: list[Record], previous: list[Record] | None = None
+) -> list[Finding]:
+    """`check_values` on plain (community, period, indicator, value) tuples, so callers need no pandas."""
+    columns = ["community", "period", "indicator", "value"]
+    prior = pd.DataFrame(previous, columns=columns) if previous else None
+    return check_values(methodology, pd.DataFrame(values, columns=columns), prior)
