@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -144,12 +145,24 @@ def list_methodologies_command() -> None:
 )
 @click.option("--out", type=FILE, required=True, help="CSV to write: one row per community, period and code.")
 @click.option("--peer-groups", type=FILE, help="CSV: community,group (adds peer-group medians).")
-def compute_command(version: str, values_file: Path, out: Path, peer_groups: Path | None) -> None:
+@click.option(
+    "--draws",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Monte-Carlo draws: adds median_rank, rank_low, rank_high to the composite's rows (0: none).",
+)
+@click.option("--seed", type=int, help="Seed of the Monte-Carlo draws (default: that of the stored runs).")
+def compute_command(
+    version: str, values_file: Path, out: Path, *, peer_groups: Path | None, draws: int, seed: int | None
+) -> None:
     """Score a CSV of values with a stored methodology version and write the scores as CSV."""
     from .services.index_files import compute_files
+    from .services.index_results import DEFAULT_SEED
 
+    seed = DEFAULT_SEED if seed is None else seed
     with domain_errors():
-        summary = compute_files(version, values_file, out, peer_groups)
+        summary = compute_files(version, values_file, out, peer_groups, draws=draws, seed=seed)
     state = "frozen" if summary.frozen else "draft"
     click.echo(
         f"methodology {summary.version} ({state}): {summary.communities} communities, "
@@ -157,6 +170,41 @@ def compute_command(version: str, values_file: Path, out: Path, peer_groups: Pat
     )
     if summary.not_computed:
         click.echo(f"composite not computed (too little data) for {summary.not_computed} community-periods")
+
+
+def _run_line(run: Any) -> str:
+    periods = ", ".join(run.periods)
+    return (
+        f"run {run.id} of methodology {run.methodology_version.version} ({run.reason}): "
+        f"periods {periods}; {run.draws} Monte-Carlo draws; {run.duration_ms} ms"
+    )
+
+
+@index_cli.command("recompute")
+@click.option("--methodology", "version", required=True, help="A frozen methodology version, e.g. 2.0.")
+def recompute_command(version: str) -> None:
+    """Score the whole published history under a methodology version (earlier runs are kept)."""
+    from .services import index_results
+
+    with domain_errors():
+        run = index_results.recompute_history(None, version)
+    click.echo(_run_line(run))
+
+
+@index_cli.command("publish")
+@click.argument("call_id", type=int)
+def publish_command(call_id: int) -> None:
+    """Publish the accepted submissions of data call CALL_ID and compute the index."""
+    from .extensions import db
+    from .models import DataCall
+    from .services import index_results
+
+    call = db.session.get(DataCall, call_id)
+    if call is None:
+        raise click.ClickException(f"there is no data call {call_id}")
+    with domain_errors():
+        run = index_results.publish(None, call)
+    click.echo(f"data call {call_id} ({call.period}) published; {_run_line(run)}")
 
 
 def register_commands(app: Flask) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .engine import VALUE_COLUMNS, Results
 from .methodology import INDEX_CODE
+from .uncertainty import RankUncertainty
 
 PEER_GROUP_COLUMNS = ("community", "group")
 MAX_REPORTED = 20  # problems listed per file; the rest are counted
@@ -34,6 +35,7 @@ SCORE_COLUMNS = (
     "peer_median",
     "confidential",
 )
+UNCERTAINTY_COLUMNS = ("median_rank", "rank_low", "rank_high")  # with --draws: the Monte-Carlo ranks
 
 
 class TableError(ValueError):
@@ -151,9 +153,12 @@ def read_peer_groups(path: str | Path) -> dict[str, str]:
     return dict(zip(frame["community"], frame["group"], strict=True))
 
 
-def score_table(results: Results, peer_groups: dict[str, str] | None = None) -> pd.DataFrame:
+def score_table(
+    results: Results, peer_groups: dict[str, str] | None = None, uncertainty: RankUncertainty | None = None
+) -> pd.DataFrame:
     """One row per community, period and code (indicator or node): value, score, coverage share and
-    status, the composite's rank, and the network and peer-group median scores."""
+    status, the composite's rank, and the network and peer-group median scores; with `uncertainty`,
+    the composite's Monte-Carlo median rank and 5–95 % interval as well."""
     frame = results.scores_long()
     ranks = results.ranks.rename("rank").reset_index()
     frame = frame.merge(ranks, on=["period", "community"], how="left", validate="many_to_one")
@@ -170,11 +175,24 @@ def score_table(results: Results, peer_groups: dict[str, str] | None = None) -> 
         on=["period", "peer_group", "code"],
         how="left",
     )
-    return frame[list(SCORE_COLUMNS)]
+    if uncertainty is None:
+        return frame[list(SCORE_COLUMNS)]
+    intervals = uncertainty.table[list(UNCERTAINTY_COLUMNS)].reset_index()
+    frame = frame.merge(intervals, on=["period", "community"], how="left", validate="many_to_one")
+    on_index = frame["code"] == INDEX_CODE
+    frame["median_rank"] = frame["median_rank"].where(on_index)
+    for column in ("rank_low", "rank_high"):
+        frame[column] = frame[column].where(on_index).astype("Int64")
+    return frame[[*SCORE_COLUMNS, *UNCERTAINTY_COLUMNS]]
 
 
-def write_scores(results: Results, path: str | Path, peer_groups: dict[str, str] | None = None) -> int:
+def write_scores(
+    results: Results,
+    path: str | Path,
+    peer_groups: dict[str, str] | None = None,
+    uncertainty: RankUncertainty | None = None,
+) -> int:
     """Write `score_table` as CSV (empty cell = not computed); return the number of rows written."""
-    table = score_table(results, peer_groups)
+    table = score_table(results, peer_groups, uncertainty)
     table.to_csv(path, index=False, float_format="%.10g")
     return len(table)

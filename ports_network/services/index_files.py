@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DomainError
-from ..index_engine import compute
 from ..index_engine.tables import TableError, read_peer_groups, read_values, write_scores
 from . import methodologies
+from .index_results import evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,18 @@ class ComputeSummary:
 
 
 def compute_files(
-    version: str, values_path: str | Path, out_path: str | Path, peer_groups_path: str | Path | None = None
+    version: str,
+    values_path: str | Path,
+    out_path: str | Path,
+    peer_groups_path: str | Path | None = None,
+    *,
+    draws: int = 0,
+    seed: int = 0,
 ) -> ComputeSummary:
     """Score the values of a CSV file with a stored methodology version and write one row per score.
+
+    With `draws` > 0 the composite's rows also get the Monte-Carlo median rank and 5–95 % interval
+    (`seed` makes them reproducible), as a stored run computes them.
 
     Bad files (missing columns, unknown indicator codes, text in number cells, duplicates) raise
     DomainError listing every problem with its line; nothing is written then.
@@ -38,11 +47,11 @@ def compute_files(
     try:
         values = read_values(values_path, codes, methodology.version)
         peer_groups = read_peer_groups(peer_groups_path) if peer_groups_path is not None else None
-        results = compute(methodology, values, peer_groups)
+        results, uncertainty = evaluate(methodology, values, peer_groups, draws=draws, seed=seed)
     except (TableError, ValueError) as error:
         raise DomainError(str(error), field="file") from None
     try:
-        written = write_scores(results, out_path, peer_groups)
+        written = write_scores(results, out_path, peer_groups, uncertainty)
     except OSError as error:
         raise DomainError(f"{out_path}: cannot be written ({error.strerror})", field="out") from None
     ranks = results.rank_records()

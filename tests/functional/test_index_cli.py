@@ -18,16 +18,6 @@ PERIODS = ("2023", "2024")
 
 
 @pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-
-    def invoke(*args: str):
-        return runner.invoke(args=["index", *map(str, args)])
-
-    return invoke
-
-
-@pytest.fixture
 def frozen_default():
     return methodologies.import_methodology(DEFAULT_FILE, freeze=True)
 

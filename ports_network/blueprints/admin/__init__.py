@@ -13,4 +13,4 @@ def _template_helpers() -> dict:
     return {"label": label}
 
 
-from . import routes, screens  # noqa: E402,F401 - registers the views on bp
+from . import peer_groups, routes, screens  # noqa: E402,F401 - registers the views on bp

@@ -45,6 +45,8 @@ class Screens:
     create: Callable[[Any, Any], Any] | None = None  # (actor, data)
     update: Callable[[Any, Any, Any], Any] | None = None  # (actor, item, data)
     archive: Callable[[Any, Any, bool], Any] | None = None  # (actor, item, archived)
+    delete: Callable[[Any, Any], Any] | None = None  # (actor, item), for rows nothing else refers to
+    segment: str | None = None  # the URL segment when it differs from `name` (e.g. "peer-groups")
     restorable: bool = True
     new_form: type[EntityForm] | None = None  # when adding asks for more than editing
     created: Any = None  # the message after adding, when "Saved." says too little
@@ -115,6 +117,12 @@ def _set_archived(screen: Screens, archived: bool, item_id: int):
     return redirect(url_for(f".{screen.name}"))
 
 
+def _delete(screen: Screens, item_id: int):
+    item = db.get_or_404(screen.model, item_id)
+    perform(lambda: screen.delete(current_user, item), _("Deleted."))
+    return redirect(url_for(f".{screen.name}"))
+
+
 def register(bp: Blueprint, screen: Screens) -> None:
     """Add the entity's views to the blueprint, every one guarded by admin.access."""
     read, write = ["GET"], ["GET", "POST"]
@@ -127,6 +135,10 @@ def register(bp: Blueprint, screen: Screens) -> None:
         views.append(("/<int:item_id>/archive", "_archive", partial(_set_archived, screen, True), ["POST"]))
     if screen.archive and screen.restorable:
         views.append(("/<int:item_id>/restore", "_restore", partial(_set_archived, screen, False), ["POST"]))
+    if screen.delete:
+        views.append(("/<int:item_id>/delete", "_delete", partial(_delete, screen), ["POST"]))
     for rule, suffix, view, methods in views:
         guarded = requires(ACCESS)(view)
-        bp.add_url_rule(f"/{screen.name}{rule}", screen.name + suffix, guarded, methods=methods)
+        bp.add_url_rule(
+            f"/{screen.segment or screen.name}{rule}", screen.name + suffix, guarded, methods=methods
+        )
