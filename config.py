@@ -47,6 +47,7 @@ class Config:
 
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
     ROOMS_RATE_LIMIT = os.environ.get("ROOMS_RATE_LIMIT", "20 per 10 seconds")  # messages per person
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")  # JSON API requests per person
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 

@@ -9,4 +9,4 @@ bp = Blueprint("account", __name__)
 # `{{ user|display_name }}` shows "Deleted member" (translated) for deleted accounts, on every page.
 bp.app_template_filter("display_name")(display_name)
 
-from . import routes  # noqa: E402,F401 - registers the views on bp
+from . import routes, tokens  # noqa: E402,F401 - registers the views on bp

@@ -92,3 +92,19 @@ class DeleteAccountForm(FlaskForm):
         _l("I understand that my account will be deleted and this cannot be undone."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
+
+
+EXPIRY_CHOICES = (("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("One year")), ("", _l("Never")))
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by and when it stops working."""
+
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(message=_l("Give the token a name.")), Length(max=80)],
+        render_kw={"placeholder": _l("Our port community system")},
+    )
+    expires_in_days = SelectField(
+        _l("Expires after"), choices=options(EXPIRY_CHOICES), default="90", coerce=_optional_id
+    )
