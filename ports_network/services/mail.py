@@ -40,14 +40,16 @@ def queue_mail(recipient: str, subject: str, body: str, attachment: Attachment |
     return mail
 
 
-def queue_templated(recipient: str, locale: str, template: str, **context) -> OutboxMail:
+def queue_templated(
+    recipient: str, locale: str, template: str, attachment: Attachment | None = None, **context
+) -> OutboxMail:
     """Render `mail/<template>.txt` in the recipient's language (first line is the subject) and queue it."""
     # Rendered straight from the Jinja environment, without the page context processors: mail is also
     # queued from jobs and the CLI, where there is no request, no signed-in user and no page globals.
     with force_locale(locale):
         text = current_app.jinja_env.get_template(f"mail/{template}.txt").render(**context)
     subject, _, body = text.strip().partition("\n")
-    return queue_mail(recipient, subject.strip(), body.strip() + "\n")
+    return queue_mail(recipient, subject.strip(), body.strip() + "\n", attachment)
 
 
 @dataclass
