@@ -37,9 +37,11 @@ def configure(app: Flask, config_name: str, overrides: dict) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons of extensions.py."""
     from . import models  # noqa: F401 - registers every table before Migrate reads metadata
+    from .database import tune_sqlite_connections
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
     from .i18n import select_locale
 
+    tune_sqlite_connections()
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")

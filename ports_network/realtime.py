@@ -28,11 +28,12 @@ NAMESPACE = "/"
 REGISTRY_KEY = "ports_network:{channel}:sockets:user:{user_id}"
 # A socket lives no longer than a browser session; the expiry only bounds what crashed processes leave.
 REGISTRY_TTL_SECONDS = 2 * 24 * 3600
+ROOM_CHANNEL_PREFIX = "room-"
 
 
 def room_channel(room_id: int) -> str:
     """The Socket.IO room of a discussion room, computed on the server only."""
-    return f"room-{room_id}"
+    return f"{ROOM_CHANNEL_PREFIX}{room_id}"
 
 
 def user_channel(user_id: int) -> str:
@@ -45,20 +46,25 @@ def _redis_for(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
 
-def _registry() -> redis.Redis | None:
+def shared_redis() -> redis.Redis | None:
+    """The Redis server every process shares (REDIS_URL), or None in the single-process default."""
     url = current_app.config.get("REDIS_URL")
     return _redis_for(url) if url else None
 
 
+def scoped_key(template: str, **fields: object) -> str:
+    """A Redis key scoped like the message queue's channel: deployments sharing a Redis server keep apart."""
+    return template.format(channel=current_app.config.get("SOCKETIO_CHANNEL", ""), **fields)
+
+
 def _key(user_id: int | str) -> str:
-    # Scoped like the message queue's channel: deployments sharing a Redis server keep apart.
-    return REGISTRY_KEY.format(channel=current_app.config.get("SOCKETIO_CHANNEL", ""), user_id=user_id)
+    return scoped_key(REGISTRY_KEY, user_id=user_id)
 
 
 def register_socket(sid: str, user_id: int) -> None:
     """Remember a newly connected socket of a person (called by the connect event)."""
     socketio.server.enter_room(sid, user_channel(user_id), namespace=NAMESPACE)
-    if (registry := _registry()) is not None:
+    if (registry := shared_redis()) is not None:
         key = _key(user_id)
         registry.pipeline().sadd(key, sid).expire(key, REGISTRY_TTL_SECONDS).execute()
 
@@ -70,7 +76,7 @@ def unregister_socket(sid: str) -> None:
     another request causes (signing out, an administrator disabling the account) runs inside that
     request, where current_user is someone else or already nobody.
     """
-    registry = _registry()
+    registry = shared_redis()
     for room in socketio.server.rooms(sid, namespace=NAMESPACE):
         if registry is not None and room.startswith("user-"):
             registry.srem(_key(room.removeprefix("user-")), sid)
@@ -79,7 +85,7 @@ def unregister_socket(sid: str) -> None:
 def _sockets_of(user_id: int) -> set[str]:
     local = socketio.server.manager.get_participants(NAMESPACE, user_channel(user_id))
     sids = {sid for sid, _eio_sid in local}
-    if (registry := _registry()) is not None:
+    if (registry := shared_redis()) is not None:
         sids |= {sid.decode() for sid in registry.smembers(_key(user_id))}
     return sids
 
@@ -89,7 +95,7 @@ def disconnect_user(user_id: int) -> int:
     sids = _sockets_of(user_id)
     for sid in sids:
         socketio.server.disconnect(sid, namespace=NAMESPACE)
-    if (registry := _registry()) is not None:
+    if (registry := shared_redis()) is not None:
         registry.delete(_key(user_id))
     logger.info("closed %d socket(s) of user %s", len(sids), user_id)
     return len(sids)
@@ -99,7 +105,8 @@ def evict_from_community_rooms(user_id: int, community_id: int) -> int:
     """Take the person's sockets out of the rooms they can no longer read after leaving a community.
 
     The sockets stay connected (other rooms go on), but they leave the community's rooms, and the network
-    room when that was their last membership, at once and without waiting for their next event.
+    room when that was their last membership, at once and without waiting for their next event; the
+    rooms' "Here now" stops showing the person.
     Returns how many Socket.IO rooms were left.
     """
     user = db.session.get(User, user_id)
@@ -111,4 +118,7 @@ def evict_from_community_rooms(user_id: int, community_id: int) -> int:
     for room in lost:
         for sid in sids:
             socketio.server.leave_room(sid, room_channel(room.id), namespace=NAMESPACE)
+    from .realtime_presence import remove_person  # presence builds on this module
+
+    remove_person(user_id, [room.id for room in lost])
     return len(lost)

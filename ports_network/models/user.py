@@ -54,6 +54,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility), default=Visibility.COMMUNITY)
     show_email: Mapped[bool] = mapped_column(default=False)
     show_phone: Mapped[bool] = mapped_column(default=False)
+    # Whether others in the rooms see when the person is there ("Here now") and when they are typing.
+    share_presence: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     country: Mapped[Country | None] = relationship()
     avatar = relationship("StoredFile", foreign_keys=[avatar_id])

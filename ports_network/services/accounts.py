@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from .. import realtime
+from .. import realtime, realtime_presence
 from ..errors import DomainError
 from ..extensions import db
 from ..links import external_url
@@ -70,11 +70,12 @@ class OwnProfile:
 
 @dataclass(frozen=True)
 class PrivacySettings:
-    """Who may find the person, and which contact details others see."""
+    """Who may find the person, which contact details others see, and whether rooms show them there."""
 
     visibility: Visibility
     show_email: bool
     show_phone: bool
+    share_presence: bool = True
 
 
 def normalise_email(email: str | None) -> str:
@@ -389,16 +390,19 @@ def update_profile(user: User, data: ProfileData) -> User:
 
 
 def update_privacy(user: User, settings: PrivacySettings) -> User:
-    """Save who may find the person and which contact details they show."""
+    """Save who may find the person, which contact details they show and whether rooms show them there."""
     values = {
         "visibility": Visibility(settings.visibility),
         "show_email": bool(settings.show_email),
         "show_phone": bool(settings.show_phone),
+        "share_presence": bool(settings.share_presence),
     }
     old, new = apply_changes(user, values)
     if new:
         audit.record(user, "account.privacy_changed", user, old=old, new=new)
     db.session.commit()
+    if new.get("share_presence") is False:
+        realtime_presence.hide(user)  # after the commit: the rooms stop showing them at once
     return user
 
 

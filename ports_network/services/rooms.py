@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import notifications
+from . import notifications, room_writes
 
 MAX_BODY_LENGTH = 4000
 MAX_CLIENT_ID_LENGTH = 64
@@ -116,6 +116,11 @@ def _ensure(user: User, action: str, room: Room) -> None:
     raise NotAllowed(_("You are not a member of this room."))
 
 
+def ensure_may_post(user: User, room: Room) -> None:
+    """Raise NotAllowed, saying why (muted, read-only, not a member), unless the person may post here."""
+    _ensure(user, "rooms.post", room)
+
+
 def checked_body(body: Any) -> str:
     if not isinstance(body, str) or not body.strip():
         raise DomainError(_("Write a message first."), field="body")
@@ -158,33 +163,21 @@ def post_message(
     if (earlier := _sent(user, client_id)) is not None:
         return _same_room(earlier, room), False
     _check_rate(user)
+    row = {
+        "author_id": user.id,
+        "client_id": client_id,
+        "body": body,
+        "parent_id": parent.id if parent is not None else None,
+    }
     try:
-        # The row lock taken by this UPDATE serialises concurrent posts to the room until commit;
-        # a rollback undoes the increment too, so numbers never skip.
-        seq = db.session.execute(
-            sa.update(Room)
-            .where(Room.id == room.id)
-            .values(last_seq=Room.last_seq + 1)
-            .returning(Room.last_seq)
-            .execution_options(synchronize_session=False)
-        ).scalar_one()
-        message = Message(
-            room_id=room.id,
-            seq=seq,
-            author_id=user.id,
-            client_id=client_id,
-            body=body,
-            parent_id=parent.id if parent is not None else None,
-        )
-        db.session.add(message)
-        _notify_mentions(user, room, body)  # in the same transaction: no notice for a message not stored
-        db.session.commit()
+        message_id = room_writes.store(room.id, row, _notify_mentions_in)
     except sa.exc.IntegrityError:  # the same send arrived twice at the same moment
         db.session.rollback()
         if (earlier := _sent(user, client_id)) is None:
             raise
         return _same_room(earlier, room), False
-    return message, True
+    # With its author in the same query: the commit expired the author, whom the broadcast names.
+    return db.session.get_one(Message, message_id, options=[sa.orm.joinedload(Message.author)]), True
 
 
 def _parent(room: Room, reply_to: Any) -> Message | None:
@@ -318,6 +311,14 @@ def _mentioned_readers(author: User, room: Room, body: str) -> list[User]:
         for person in candidates
         if person.id != author.id and not person.is_deleted and security.can(person, "rooms.read", room)
     ]
+
+
+def _notify_mentions_in(row: dict[str, Any]) -> None:
+    """Notify the mentions of a message being stored (called in its transaction, by whichever thread
+    writes it: the author and room are read in that thread's session)."""
+    if mentioned_handles(row["body"]):
+        author, room = db.session.get_one(User, row["author_id"]), db.session.get_one(Room, row["room_id"])
+        _notify_mentions(author, room, row["body"])
 
 
 def _notify_mentions(author: User, room: Room, body: str) -> None:

@@ -204,3 +204,25 @@ def test_a_live_message_gets_the_same_actions_as_one_loaded_with_the_page(live_s
     member.reload()
     expect(member.get_by_text("Mensaje ocultado por un moderador")).to_have_count(1)
     assert problems == []
+
+
+def test_each_sees_who_else_is_in_the_room_and_who_is_typing(live_server, new_page):
+    coordinator = new_page(locale="es-PE")
+    member = new_page(locale="es-PE")
+    problems = watch_for_errors(coordinator) + watch_for_errors(member)
+    open_callao_room(coordinator, live_server.url, COORDINATOR)
+    open_callao_room(member, live_server.url, MEMBER)
+
+    expect(coordinator.locator("#room-presence")).to_contain_text("Miguel Torres")
+    expect(member.locator("#room-presence")).to_contain_text("Rosa Quispe")
+    expect(member.locator("#room-presence")).not_to_contain_text("Miguel Torres")  # not oneself
+
+    member.locator("#room-form textarea[name=body]").press_sequentially("Ya voy", delay=40)
+    typing = coordinator.locator("#room-typing")
+    expect(typing).to_contain_text("Miguel Torres")
+    expect(member.locator("#room-typing")).to_have_text("")
+    expect(typing).to_have_text("", timeout=8000)  # gone a few seconds after the typing stops
+
+    member.close()
+    expect(coordinator.locator("#room-presence")).not_to_contain_text("Miguel Torres")
+    assert problems == []

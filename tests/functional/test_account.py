@@ -248,7 +248,9 @@ def test_a_confirmation_link_for_a_previous_address_no_longer_works(client, sign
 def test_privacy_settings_are_saved_and_audited(client, signed_in):
     page = client.get("/account/privacy", headers=EN).get_data(as_text=True)
     assert "All members of the network" in page
-    response = client.post("/account/privacy", data={"visibility": "network", "show_email": "y"})
+    response = client.post(
+        "/account/privacy", data={"visibility": "network", "show_email": "y", "share_presence": "y"}
+    )
     assert response.headers["Location"] == "/account/"
     db.session.refresh(signed_in)
     assert signed_in.visibility == Visibility.NETWORK and signed_in.show_email and not signed_in.show_phone

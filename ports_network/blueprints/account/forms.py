@@ -72,6 +72,7 @@ class PrivacyForm(FlaskForm):
     visibility = SelectField(_l("Who can see my profile"), choices=options(choices(Visibility)))
     show_email = BooleanField(_l("Show my email address to those who can see my profile"))
     show_phone = BooleanField(_l("Show my phone number to those who can see my profile"))
+    share_presence = BooleanField(_l("Show others when I am in a room and when I am typing"))
 
 
 class PictureForm(FlaskForm):

@@ -122,7 +122,10 @@ def privacy():
     form = PrivacyForm(obj=user)
     if form.validate_on_submit():
         settings = accounts.PrivacySettings(
-            visibility=form.visibility.data, show_email=form.show_email.data, show_phone=form.show_phone.data
+            visibility=form.visibility.data,
+            show_email=form.show_email.data,
+            show_phone=form.show_phone.data,
+            share_presence=form.share_presence.data,
         )
         accounts.update_privacy(user, settings)
         flash(_("Your privacy settings are saved."), "success")

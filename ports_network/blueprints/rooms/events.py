@@ -2,6 +2,8 @@
 
 Clients join with the last sequence number they saw and get what they missed in the acknowledgement,
 after they are in the room, so nothing committed in between is lost (duplicates are dropped by seq).
+Joining also enters the person in the room's "Here now" (realtime_presence); typing is announced, never
+stored.
 """
 
 import logging
@@ -12,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
-from ... import realtime, security
+from ... import realtime, realtime_presence, security
 from ...errors import DomainError
 from ...extensions import db, socketio
 from ...models import Message, Room
@@ -44,17 +46,26 @@ def _integer(data: dict, key: str, default: int | None = None) -> int | None:
     return value
 
 
-def _readable_room(data: Any) -> Room | None:
-    """The room the payload names, if the current user may read it now (membership can change)."""
+def _named_room(data: Any) -> Room | None:
+    """The room the payload names, not yet authorised."""
     if not isinstance(data, dict) or (room_id := _integer(data, "room_id")) is None:
         return None
-    room = db.session.get(Room, room_id)
-    if room is None:
-        return None
-    if not security.can(current_user, "rooms.read", room):
-        leave_room(realtime.room_channel(room.id))  # no more live messages from a room the person lost
-        return None
-    return room
+    return db.session.get(Room, room_id)
+
+
+def _still_readable(room: Room) -> bool:
+    """Whether the current user may read the room now (membership can change); if not, out of it."""
+    if security.can(current_user, "rooms.read", room):
+        return True
+    leave_room(realtime.room_channel(room.id))  # no more live messages from a room the person lost
+    realtime_presence.leave(room.id, request.sid)
+    return False
+
+
+def _readable_room(data: Any) -> Room | None:
+    """The room the payload names, if the current user may read it now."""
+    room = _named_room(data)
+    return room if room is not None and _still_readable(room) else None
 
 
 def connect(auth: Any = None) -> bool:
@@ -67,7 +78,8 @@ def connect(auth: Any = None) -> bool:
 
 
 def disconnect(reason: Any = None) -> None:
-    """Forget the socket in the registry of open sockets."""
+    """Forget the socket in the registry of open sockets and in the presence of its rooms."""
+    realtime_presence.leave_all(request.sid)
     realtime.unregister_socket(request.sid)
 
 
@@ -78,6 +90,7 @@ def join(data: Any) -> dict[str, Any]:
     if room is None or last_seq is None:
         return _refused(_("This room does not exist or you cannot read it."))
     join_room(realtime.room_channel(room.id))
+    realtime_presence.enter(room.id, request.sid, current_user)
     missed = rooms.history(current_user, room, after_seq=last_seq, limit=CATCH_UP_LIMIT)
     return {
         "ok": True,
@@ -88,14 +101,17 @@ def join(data: Any) -> dict[str, Any]:
 
 def send(data: Any) -> dict[str, Any]:
     """Store a message, then broadcast it; the ack (with its seq) tells the sender it is stored."""
-    room = _readable_room(data)
+    room = _named_room(data)
     if room is None:
         return _refused(_("This room does not exist or you cannot read it."))
     try:
+        # Authorised by the service ("rooms.post" includes reading): one check on the busiest path.
         message, created = rooms.post_message(
             current_user, room, data.get("client_id"), data.get("body"), data.get("reply_to")
         )
     except DomainError as error:
+        if not _still_readable(room):
+            return _refused(_("This room does not exist or you cannot read it."))
         return _refused(str(error.message))
     if created:
         broadcast(message)
@@ -132,7 +148,26 @@ def read(data: Any) -> dict[str, Any]:
     seq = _integer(data, "seq") if isinstance(data, dict) else None
     if room is None or seq is None:
         return _refused(_("This room does not exist or you cannot read it."))
+    realtime_presence.keep_alive(room.id)
     return {"ok": True, "seq": rooms.mark_read(current_user, room, seq)}
+
+
+def typing(data: Any) -> dict[str, Any]:
+    """Tell the others in the room that the person is typing: authorised like posting, throttled, not kept."""
+    room = _readable_room(data)
+    if room is None:
+        return _refused(_("This room does not exist or you cannot read it."))
+    if not current_user.share_presence:
+        return _refused(_("You chose not to show others when you are typing."))
+    try:
+        rooms.ensure_may_post(current_user, room)
+    except DomainError as error:
+        return _refused(str(error.message))
+    if not realtime_presence.typing_due(room.id, current_user.id):
+        return {"ok": True, "announced": False}  # announced less than two seconds ago
+    notice = {"room_id": room.id, "user_id": current_user.id, "name": current_user.name}
+    socketio.emit("typing", notice, to=realtime.room_channel(room.id), skip_sid=request.sid)
+    return {"ok": True, "announced": True}
 
 
 EVENTS = {
@@ -143,6 +178,7 @@ EVENTS = {
     "edit": edit,
     "delete": delete,
     "read": read,
+    "typing": typing,
 }
 
 

@@ -11,6 +11,12 @@
   const list = document.getElementById("room-messages");
   const form = document.getElementById("room-form");
   const status = document.getElementById("room-status");
+  const presenceLine = document.getElementById("room-presence");
+  const typingLine = document.getElementById("room-typing");
+  const typists = new Map(); // user id -> {name, timer}: who is typing now, shown for TYPING_SHOWN_MS
+  const TYPING_SHOWN_MS = 4000;
+  const TYPING_EVERY_MS = 2000; // the server announces a person's typing at most this often too
+  let typingSentAt = 0;
   const seqOf = (element) => Number(element.dataset.seq);
   const shown = new Set(Array.from(list.querySelectorAll("[data-seq]"), seqOf));
   let lastSeq = Math.max(Number(text.lastSeq) || 0, 0, ...shown); // highest seq with no gap before it
@@ -26,6 +32,54 @@
     if (window.crypto.randomUUID) return window.crypto.randomUUID();
     // randomUUID exists only in secure contexts (HTTPS, localhost); 16 random bytes serve as well.
     return Array.from(window.crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function names(list) {
+    // "Ana, Bruno and Carla" in the page's language.
+    if (!window.Intl || !Intl.ListFormat) return list.join(", ");
+    return new Intl.ListFormat(document.documentElement.lang || undefined, { type: "conjunction" }).format(list);
+  }
+
+  function fillIn(template, values) {
+    return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? values[key] : match));
+  }
+
+  function showPresence(notice) {
+    // Everyone else in the room now who shares it (the server lists only them).
+    if (notice.room_id !== roomId) return;
+    const others = notice.people.filter((person) => String(person.id) !== text.userId).map((person) => person.name);
+    presenceLine.textContent = others.length ? fillIn(text.textHereNow, { names: names(others) }) : "";
+  }
+
+  function showTyping() {
+    const typing = Array.from(typists.values(), (typist) => typist.name);
+    if (!typing.length) typingLine.textContent = "";
+    else if (typing.length === 1) typingLine.textContent = fillIn(text.textTypingOne, { name: typing[0] });
+    else typingLine.textContent = fillIn(text.textTypingMany, { names: names(typing) });
+  }
+
+  function stopTyping(userId) {
+    const typist = typists.get(userId);
+    if (!typist) return;
+    window.clearTimeout(typist.timer);
+    typists.delete(userId);
+    showTyping();
+  }
+
+  function someoneTyping(notice) {
+    if (notice.room_id !== roomId || String(notice.user_id) === text.userId) return; // not one's other tabs
+    stopTyping(notice.user_id);
+    const timer = window.setTimeout(() => stopTyping(notice.user_id), TYPING_SHOWN_MS);
+    typists.set(notice.user_id, { name: notice.name, timer });
+    showTyping();
+  }
+
+  function typed() {
+    // Cheap by design: at most one notice every TYPING_EVERY_MS, none for those who do not share presence.
+    const now = Date.now();
+    if (!joined || text.sharePresence !== "true" || now - typingSentAt < TYPING_EVERY_MS) return;
+    typingSentAt = now;
+    socket.emit("typing", { room_id: roomId });
   }
 
   function setConnection(state, message) {
@@ -251,13 +305,18 @@
   socket.on("disconnect", () => {
     joined = false;
     setConnection("offline", text.textOffline);
+    presenceLine.textContent = ""; // unknown while offline; the next join tells again
+    typists.forEach((_typist, userId) => stopTyping(userId));
   });
   socket.on("connect_error", () => setConnection("offline", text.textOffline)); // retried by the client
   socket.on("message", (message) => {
     accept(message);
+    if (message.room_id === roomId) stopTyping(message.author_id); // their message is here: done typing
     markRead();
   });
   socket.on("message_updated", update);
+  socket.on("presence", showPresence);
+  socket.on("typing", someoneTyping);
   document.addEventListener("visibilitychange", markRead);
   // The browser knows before any ping timeout that the network is gone or back.
   window.addEventListener("offline", () => {
@@ -267,6 +326,7 @@
   window.addEventListener("online", () => socket.connect());
 
   if (form) {
+    form.querySelector("textarea[name=body]")?.addEventListener("input", typed);
     form.addEventListener("submit", (event) => {
       const field = form.querySelector("textarea[name=body]");
       const body = field.value.trim();
