@@ -5,6 +5,7 @@ Every rule of who may do what lives in POLICY below. List pages use the SQL buil
 """
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -28,12 +29,22 @@ from .models import (
     RoomMute,
     StoredFile,
     Submission,
+    SubmissionEvidence,
     SubmissionStatus,
     User,
     Visibility,
     data_call_community,
 )
 from .models.base import utcnow
+from .models.committee import (
+    OFFICER_ROLES,
+    Body,
+    BodyStatus,
+    CommitteeSession,
+    Seat,
+    SeatRole,
+    agenda_item_document,
+)
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -127,6 +138,19 @@ def _may_view_file(user: Any, stored: StoredFile) -> bool:
     if stored.purpose == "avatar":
         owner = db.session.get(User, stored.uploaded_by_id) if stored.uploaded_by_id else None
         return owner is not None and owner.avatar_id == stored.id and _may_view_profile(user, owner)
+    if stored.purpose == "evidence":
+        # Evidence is as private as the submission it supports.
+        evidence = db.session.scalar(
+            sa.select(SubmissionEvidence).where(SubmissionEvidence.stored_file_id == stored.id)
+        )
+        submission = db.session.get(Submission, evidence.submission_id) if evidence else None
+        # A file not (or no longer) linked to a submission falls back to the Secretariat only.
+        return _may_view_submission(user, submission) if submission else is_secretariat(user)
+    if stored.purpose == "index_upload":
+        # A spreadsheet of raw values, before anyone confirmed it: its uploader's and the Secretariat's.
+        return is_signed_in(user) and (stored.uploaded_by_id == user.id or is_secretariat(user))
+    if stored.purpose in COMMITTEE_FILE_PURPOSES:
+        return _may_view_committee_file(user, stored)
     return is_secretariat(user)
 
 
@@ -254,8 +278,71 @@ def _may_reopen_submission(user: Any, submission: Submission) -> bool:
     }
 
 
+def _may_start_submission(user: Any, target: tuple[DataCall, PortCommunity]) -> bool:
+    # The community's reporters answer an open call that names their community.
+    call, community = target
+    return (
+        call.status == DataCallStatus.OPEN
+        and community in call.communities
+        and community_roles(user).get(community.id) in REPORTERS
+    )
+
+
 def _may_view_scorecard(user: Any, community: PortCommunity) -> bool:
     return _member_of(user, community)
+
+
+# --- Governance bodies: body pages for network members, sessions for the body's seat holders -----------
+
+COMMITTEE_FILE_PURPOSES = frozenset({"work_plan", "board_pack"})
+
+
+def holds_seat(user: Any, body: Body, *days: date) -> set[SeatRole]:
+    """The roles of the seats the user holds in the body today (UTC) or on any of the given days."""
+    if not is_signed_in(user):
+        return set()
+    held = [
+        sa.and_(Seat.start_date <= day, sa.or_(Seat.end_date.is_(None), Seat.end_date >= day))
+        for day in (utcnow().date(), *days)
+    ]
+    query = sa.select(Seat.role).where(Seat.body_id == body.id, Seat.user_id == user.id, sa.or_(*held))
+    return set(db.session.scalars(query))
+
+
+def _may_see_body(user: Any, body: Body) -> bool:
+    # The public sees active bodies' names and mandates; network members see every body.
+    return body.is_active or is_network_member(user)
+
+
+def _runs_body(user: Any, body: Body) -> bool:
+    return is_secretariat(user) or bool(holds_seat(user, body) & OFFICER_ROLES)
+
+
+def _may_schedule_session(user: Any, body: Body) -> bool:
+    return body.is_active and _runs_body(user, body)
+
+
+def _may_run_session(user: Any, session: CommitteeSession) -> bool:
+    return _runs_body(user, session.body)
+
+
+def _may_view_session(user: Any, session: CommitteeSession) -> bool:
+    # The board pack is for the body's seat holders: today's, and those convened for the session's day.
+    return is_secretariat(user) or bool(holds_seat(user, session.body, session.starts_at.date()))
+
+
+def _may_view_committee_file(user: Any, stored: StoredFile) -> bool:
+    if stored.purpose == "work_plan":
+        body = db.session.scalar(sa.select(Body).where(Body.work_plan_id == stored.id))
+        return body is not None and is_network_member(user)
+    item_session = db.session.scalar(
+        sa.select(CommitteeSession)
+        .join(CommitteeSession.items)
+        .join(agenda_item_document)
+        .where(agenda_item_document.c.stored_file_id == stored.id)
+        .limit(1)
+    )
+    return item_session is not None and _may_view_session(user, item_session)
 
 
 def _anyone(_user: Any, _obj: Any = None) -> bool:
@@ -296,8 +383,10 @@ POLICY: dict[str, Predicate] = {
     "rooms.report_message": _may_report_message,
     "rooms.moderate": _may_moderate_room,
     "rooms.open_topic": _may_open_topic,
+    "data_calls.list": _network_member,
     "data_calls.manage": _secretariat,
     "data_calls.view": _may_view_data_call,
+    "submissions.start": _may_start_submission,
     "submissions.view": _may_view_submission,
     "submissions.comment": _may_view_submission,
     "submissions.edit": _may_edit_submission,
@@ -311,6 +400,13 @@ POLICY: dict[str, Predicate] = {
     "results.view_scorecard": _may_view_scorecard,
     "admin.access": _secretariat,
     "mail.view_outbox": _secretariat,
+    "committees.list": _anyone,
+    "committees.see": _may_see_body,
+    "committees.view": _network_member,
+    "committees.manage": _secretariat,
+    "committees.schedule": _may_schedule_session,
+    "committees.run_session": _may_run_session,
+    "committees.view_session": _may_view_session,
 }
 
 
@@ -411,3 +507,10 @@ def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:
     if is_network_member(user):
         return sa.or_(Room.community_id.is_(None), own_communities)
     return own_communities
+
+
+def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Body equal to `can(user, "committees.see", body)`."""
+    if is_network_member(user):
+        return sa.true()
+    return Body.status == BodyStatus.ACTIVE

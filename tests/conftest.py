@@ -18,6 +18,9 @@ from ports_network.models import CommunityRole
 
 from . import factories
 
+# Fixtures kept beside the helpers they use, for every test folder.
+pytest_plugins = ("tests.stored_results",)
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 REDIS_SUITES = ("tests/redis/", "tests/multiprocess/")
 

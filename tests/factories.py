@@ -21,6 +21,7 @@ from ports_network.models import (
     User,
 )
 from ports_network.models.base import utcnow
+from ports_network.models.committee import AgendaItem, Body, BodyKind, CommitteeSession, Seat, SessionKind
 from ports_network.services import methodologies
 from ports_network.services.passwords import hash_password
 
@@ -137,3 +138,46 @@ class SubmissionFactory(BaseFactory):
 
     data_call = factory.SubFactory(DataCallFactory)
     community = factory.SubFactory(CommunityFactory)
+
+
+class BodyFactory(BaseFactory):
+    class Meta:
+        model = Body
+
+    kind = BodyKind.TECHNICAL_COMMITTEE
+    name = factory.Sequence(lambda n: {"en": f"Technical committee {n}", "es": f"Comité técnico {n}"})
+    mandate = factory.LazyFunction(lambda: {"en": "Works on **operations**."})
+    term_start = factory.LazyFunction(lambda: utcnow().date() - timedelta(days=365))
+
+
+class SeatFactory(BaseFactory):
+    """A seat held since the body's term started; pass community= to hold it for a community."""
+
+    class Meta:
+        model = Seat
+
+    body = factory.SubFactory(BodyFactory)
+    user = factory.SubFactory(UserFactory)
+    start_date = factory.LazyAttribute(lambda seat: seat.body.term_start)
+
+
+class CommitteeSessionFactory(BaseFactory):
+    class Meta:
+        model = CommitteeSession
+
+    body = factory.SubFactory(BodyFactory)
+    title = factory.Sequence(lambda n: f"Ordinary session {n}")
+    kind = SessionKind.ONLINE
+    link = "https://meet.example.org/session"
+    starts_at = factory.LazyFunction(lambda: (utcnow() + timedelta(days=14)).replace(microsecond=0))
+    time_zone = "America/Lima"
+    duration_minutes = 120
+
+
+class AgendaItemFactory(BaseFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(CommitteeSessionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")

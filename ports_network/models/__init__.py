@@ -2,6 +2,24 @@
 
 from .api_token import ApiToken
 from .audit import AuditEvent
+from .committee import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    BodyStatus,
+    CommitteeSession,
+    ProxyRule,
+    QuorumRule,
+    Seat,
+    SeatRole,
+    SessionKind,
+    SessionStatus,
+    VotingRule,
+    agenda_item_document,
+)
 from .community import CommunityStatus, Phase, PortCommunity, SupportStage, community_port
 from .country import Country
 from .job import JobState
@@ -34,8 +52,16 @@ from .submission import (
 from .user import User, Visibility
 
 __all__ = [
+    "AgendaItem",
+    "AgendaItemKind",
     "ApiToken",
+    "Attendance",
+    "AttendanceStatus",
     "AuditEvent",
+    "Body",
+    "BodyKind",
+    "BodyStatus",
+    "CommitteeSession",
     "CommunityRole",
     "CommunityStatus",
     "Country",
@@ -62,13 +88,19 @@ __all__ = [
     "Phase",
     "Port",
     "PortCommunity",
+    "ProxyRule",
+    "QuorumRule",
     "RequestStatus",
     "Room",
     "RoomKind",
     "RoomMute",
     "RoomRead",
     "ScoreRun",
+    "Seat",
+    "SeatRole",
     "Sector",
+    "SessionKind",
+    "SessionStatus",
     "StakeholderType",
     "StoredFile",
     "StoredMedian",
@@ -82,6 +114,8 @@ __all__ = [
     "SupportStage",
     "User",
     "Visibility",
+    "VotingRule",
+    "agenda_item_document",
     "community_port",
     "data_call_community",
     "peer_group_member",

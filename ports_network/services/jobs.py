@@ -46,12 +46,19 @@ def _expire_invitations() -> object:
     return expire_invitations()
 
 
+def _remind_data_calls() -> object:
+    from .data_call_notices import remind_due
+
+    return remind_due()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("mail.send_outbox", timedelta(minutes=1), _send_outbox),
         Job("notifications.send_digests", timedelta(days=1), _send_digests),
         Job("memberships.expire_invitations", timedelta(hours=1), _expire_invitations),
+        Job("index.remind_data_calls", timedelta(hours=1), _remind_data_calls),
     )
 }
 

@@ -1,5 +1,7 @@
 """Memberships of people in communities: adding, roles, removal and leaving."""
 
+from collections.abc import Collection
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -142,32 +144,41 @@ def member_of(community: PortCommunity, membership_id: int) -> Membership | None
     return membership
 
 
-def coordinators(community: PortCommunity) -> list[User]:
-    """The community's active coordinators."""
+def members_with_roles(
+    community_id: int, roles: Collection[CommunityRole], *, reachable: bool = False
+) -> list[User]:
+    """Active members of the community with one of `roles`, by id; `reachable` drops disabled accounts."""
+    conditions = [
+        Membership.community_id == community_id,
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.role.in_(list(roles)),
+        User.deleted_at.is_(None),
+    ]
+    if reachable:
+        conditions.append(User.is_disabled.is_(False))
+    query = sa.select(User).join(Membership, Membership.user_id == User.id).where(*conditions)
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def secretariat() -> list[User]:
+    """The Technical Secretariat's live accounts (neither deleted nor disabled), by id."""
     return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.community_id == community.id,
-                Membership.status == MembershipStatus.ACTIVE,
-                Membership.role == CommunityRole.COORDINATOR,
-                User.deleted_at.is_(None),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
-def reviewers(community: PortCommunity) -> list[User]:
-    """Who decides on requests to join: the coordinators, or the Secretariat when there are none."""
-    return coordinators(community) or list(
         db.session.scalars(
             sa.select(User)
             .where(User.is_secretariat.is_(True), User.deleted_at.is_(None), User.is_disabled.is_(False))
             .order_by(User.id)
         )
     )
+
+
+def coordinators(community: PortCommunity) -> list[User]:
+    """The community's active coordinators."""
+    return members_with_roles(community.id, {CommunityRole.COORDINATOR})
+
+
+def reviewers(community: PortCommunity) -> list[User]:
+    """Who decides on requests to join: the coordinators, or the Secretariat when there are none."""
+    return coordinators(community) or secretariat()
 
 
 def _ensure_manager(actor: User, community: PortCommunity) -> None:

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..labels import label
 from ..links import external_url
-from ..models import CommunityRole, Delivery, Notification, NotificationPreference, User
+from ..models import CommunityRole, Delivery, Notification, NotificationPreference, SeatRole, User
 from ..models.base import utcnow
 from . import mail
 
@@ -26,6 +26,8 @@ GROUPS: dict[str, Any] = {
     "join_decisions": _l("Decisions on my requests to join"),
     "memberships": _l("Changes to my memberships"),
     "mentions": _l("Mentions of me in rooms"),
+    "index": _l("Competitiveness index data calls and reviews"),
+    "committees": _l("Seats, convocations and sessions of the bodies I sit on"),
 }
 
 
@@ -78,6 +80,130 @@ KINDS: dict[str, NotificationKind] = {
         "mentions",
         lambda p: gettext("%(person)s mentioned you in %(room)s.", person=p["person"], room=p["room"]),
     ),
+    "index.data_call_opened": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "The Secretariat opened the data call %(title)s (%(period)s): please send the values of "
+            "%(community)s by %(deadline)s.",
+            title=p["title"],
+            period=p["period"],
+            community=p["community"],
+            deadline=p["deadline"],
+        ),
+    ),
+    "index.data_call_reminder": NotificationKind(
+        "index",
+        lambda p: ngettext(
+            "Reminder: the values of %(community)s for the data call %(title)s (%(period)s) are due in "
+            "%(num)d day, by %(deadline)s.",
+            "Reminder: the values of %(community)s for the data call %(title)s (%(period)s) are due in "
+            "%(num)d days, by %(deadline)s.",
+            p["days"],
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+            deadline=p["deadline"],
+        ),
+    ),
+    "index.results_published": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "The index results of %(community)s for %(period)s (%(title)s) are published.",
+            community=p["community"],
+            period=p["period"],
+            title=p["title"],
+        ),
+    ),
+    "index.submission_submitted": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "%(community)s submitted its index values for %(title)s (%(period)s): please review them.",
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+        ),
+    ),
+    "index.submission_returned": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "The index values of %(community)s for %(title)s (%(period)s) were returned: %(message)s",
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+            message=p["message"],
+        ),
+    ),
+    "index.submission_validated": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "The index values of %(community)s for %(title)s (%(period)s) were validated: "
+            "they await the Secretariat's acceptance.",
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+        ),
+    ),
+    "index.submission_accepted": NotificationKind(
+        "index",
+        lambda p: gettext(
+            "The Secretariat accepted the index values of %(community)s for %(title)s (%(period)s).",
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+        ),
+    ),
+    "index.submission_reopened": NotificationKind(
+        "index",
+        lambda p: ngettext(
+            "The Secretariat reopened %(num)d indicator of %(community)s for %(title)s (%(period)s): "
+            "%(message)s",
+            "The Secretariat reopened %(num)d indicators of %(community)s for %(title)s (%(period)s): "
+            "%(message)s",
+            p["count"],
+            community=p["community"],
+            title=p["title"],
+            period=p["period"],
+            message=p["message"],
+        ),
+    ),
+    "committees.seat_assigned": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "You now hold a seat in %(body)s as %(role)s, from %(start)s.",
+            body=p["body"],
+            role=label(SeatRole(p["role"])),
+            start=p["start"],
+        ),
+    ),
+    "committees.session_convened": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "You are convened to %(session)s of %(body)s on %(when)s. The agenda, the documents and "
+            "the calendar invitation are on the session page.",
+            session=p["session"],
+            body=p["body"],
+            when=p["when"],
+        ),
+    ),
+    "committees.session_updated": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "%(session)s of %(body)s has changed: it now takes place on %(when)s.",
+            session=p["session"],
+            body=p["body"],
+            when=p["when"],
+        ),
+    ),
+    "committees.session_cancelled": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "%(session)s of %(body)s on %(when)s is cancelled: %(reason)s",
+            session=p["session"],
+            body=p["body"],
+            when=p["when"],
+            reason=p["reason"],
+        ),
+    ),
 }
 
 
@@ -125,8 +251,16 @@ def text_of(notification: Notification, locale: str | None = None) -> str:
         return kind.render(notification.params)
 
 
-def notify(user: User, kind: str, params: dict[str, Any], link: str | None = None) -> Notification | None:
-    """Notify one person in their chosen way; part of the caller's transaction (the caller commits)."""
+def notify(
+    user: User,
+    kind: str,
+    params: dict[str, Any],
+    link: str | None = None,
+    attachment: mail.Attachment | None = None,
+) -> Notification | None:
+    """Notify one person in their chosen way; part of the caller's transaction (the caller commits).
+
+    An `attachment` (a calendar invitation, say) goes with the mail of an immediate notice."""
     delivery = delivery_for(user, kind)
     if delivery == Delivery.OFF or user.is_deleted:
         return None
@@ -141,6 +275,7 @@ def notify(user: User, kind: str, params: dict[str, Any], link: str | None = Non
             text=text_of(notice, user.preferred_locale),
             link=_absolute(link),
             preferences_url=external_url("notifications.preferences"),
+            attachment=attachment,
         )
     return notice
 

@@ -1,5 +1,6 @@
 """What the public portal shows: the network in figures and its communities by country."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -43,8 +44,15 @@ def communities_by_country(locale: str) -> list[tuple[Country, list[PortCommunit
         .options(sa.orm.selectinload(PortCommunity.ports).selectinload(Port.country))
         .options(sa.orm.joinedload(PortCommunity.country))
         .order_by(PortCommunity.name)
-    ).all()
+    )
+    return group_by_country(rows, locale)
+
+
+def group_by_country(
+    communities: Iterable[PortCommunity], locale: str
+) -> list[tuple[Country, list[PortCommunity]]]:
+    """Communities grouped by country (keeping their order), countries sorted by their name in `locale`."""
     grouped: dict[int, tuple[Country, list[PortCommunity]]] = {}
-    for community in rows:
+    for community in communities:
         grouped.setdefault(community.country_id, (community.country, []))[1].append(community)
     return sorted(grouped.values(), key=lambda pair: pair[0].name_in(locale))

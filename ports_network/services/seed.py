@@ -28,7 +28,7 @@ from ..models import (
     Visibility,
 )
 from ..models.base import utcnow
-from . import methodologies
+from . import committee_seed, methodologies, seed_index
 from .passwords import hash_password
 
 logger = logging.getLogger(__name__)
@@ -153,7 +153,8 @@ def _seed_user(entry: dict[str, Any], password_hash: str, report: SeedReport) ->
 
 
 def seed_demo() -> SeedReport:
-    """Load countries, ports, communities, organisations, demo users, methodology 2.0; idempotent."""
+    """Load countries, ports, communities, organisations, demo users, governance bodies, methodology 2.0,
+    the 2026 data call and the peer groups; idempotent."""
     data = load_network_data()
     report = SeedReport()
     countries = _seed_countries(data, report)
@@ -162,8 +163,10 @@ def seed_demo() -> SeedReport:
     password_hash = hash_password(data["demo_password"])
     for entry in data["demo_users"]:
         _seed_user(entry, password_hash, report)
+    report.created += committee_seed.seed_committees()  # governance bodies, seats, a scheduled session
     db.session.commit()
     report.created += methodologies.ensure_default()  # commits on its own; an existing 2.0 is left alone
+    report.created += seed_index.seed_index_demo()  # the 2026 data call (under 2.0) and the peer groups
     logger.info("demo seed created %d rows", report.created)
     return report
 

@@ -92,6 +92,23 @@ def register_purpose(
 
 register_purpose("avatar", "IMAGE_MAX_BYTES", IMAGE_TYPES, inline_safe=IMAGE_TYPES)
 register_purpose("logo", "IMAGE_MAX_BYTES", IMAGE_TYPES, inline_safe=IMAGE_TYPES)
+# Files supporting a community's index values: documents, tables and pictures (served to who sees the values).
+register_purpose(
+    "evidence",
+    20 * 1024 * 1024,
+    {file_types.PDF, *file_types.OFFICE_TYPES, *TEXT_TYPES, *IMAGE_TYPES},
+    inline_safe=IMAGE_TYPES,
+)
+# A spreadsheet uploaded to fill in index values (read, reported on, applied once confirmed).
+register_purpose("index_upload", 2 * 1024 * 1024, {file_types.XLSX, *TEXT_TYPES})
+# A governance body's work plan (PDF or Office), and the documents of a session's agenda (the board pack).
+register_purpose("work_plan", 20 * 1024 * 1024, {file_types.PDF, *file_types.OFFICE_TYPES})
+register_purpose(
+    "board_pack",
+    20 * 1024 * 1024,
+    {file_types.PDF, *file_types.OFFICE_TYPES, *TEXT_TYPES, *IMAGE_TYPES},
+    inline_safe=IMAGE_TYPES,
+)
 
 
 def purpose_of(stored: StoredFile) -> Purpose | None:

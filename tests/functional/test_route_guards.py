@@ -12,8 +12,8 @@ from werkzeug.datastructures import FileStorage
 
 from ports_network import create_app
 from ports_network.extensions import db
-from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail
-from ports_network.services import rooms, storage
+from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail, PeerGroup
+from ports_network.services import api_tokens, rooms, storage
 
 from .. import factories
 from ..conftest import login_as
@@ -29,6 +29,9 @@ SIGNED_IN = (LOGIN, OK, OK, OK)
 PUBLIC = (OK, OK, OK, OK)
 SECRETARIAT = (LOGIN, FORBIDDEN, FORBIDDEN, OK)
 COORDINATOR = (LOGIN, FORBIDDEN, OK, OK)
+# The JSON API answers 401 with a Bearer challenge, never a redirect to the sign-in page.
+API_SIGNED_IN = (401, OK, OK, OK)
+API_REPORTER = (401, FORBIDDEN, OK, FORBIDDEN)  # the community's coordinators and focal points
 
 EXPECTATIONS = {
     "main.index": PUBLIC,
@@ -52,6 +55,20 @@ EXPECTATIONS = {
     "account.remove_picture": SIGNED_IN,
     "account.download_data": SIGNED_IN,
     "account.delete": SIGNED_IN,
+    "account.api_tokens": SIGNED_IN,
+    "account.revoke_api_token": (LOGIN, OK, HIDDEN, HIDDEN),  # the world's token is the member's
+    "api.data_call_list": API_SIGNED_IN,
+    "api.data_call": API_SIGNED_IN,
+    "api.community_submission": API_SIGNED_IN,
+    "api.open_submission": API_SIGNED_IN,  # the world's submission exists: opening it gets it
+    "api.submission": API_SIGNED_IN,
+    "api.save_values": API_REPORTER,
+    "api.submit": API_REPORTER,
+    "api.result_list": PUBLIC,
+    "api.result": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),  # nothing is published in the world
+    "api.methodology": PUBLIC,
+    "api.openapi_json": PUBLIC,
+    "api_docs.index": PUBLIC,
     "communities.index": PUBLIC,
     "communities.show": PUBLIC,
     "communities.join": (LOGIN, FORBIDDEN, FORBIDDEN, OK),
@@ -86,11 +103,67 @@ EXPECTATIONS = {
     "rooms.revisions": COORDINATOR,
     "rooms.reports": COORDINATOR,
     "rooms.hide_message": COORDINATOR,
+    "rooms.dismiss_reports": COORDINATOR,
     "rooms.mute": COORDINATOR,
     "rooms.read_only": COORDINATOR,
     "rooms.open_topic": COORDINATOR,
     "rooms.archive": COORDINATOR,  # any room's moderator; the service archives topic rooms only
     "rooms.search": SIGNED_IN,
+    "submissions.calls": SIGNED_IN,  # network members; the list holds the calls naming their communities
+    "submissions.new_call": SECRETARIAT,
+    "submissions.call": (HIDDEN, OK, OK, OK),  # the world's call names the personas' community
+    "submissions.edit_call": SECRETARIAT,
+    "submissions.close_call": SECRETARIAT,
+    "submissions.reopen_call": SECRETARIAT,
+    # The world's submission is a draft of the personas' community: members see it, reporters edit it,
+    # no review step is open yet; people signed out do not learn it exists.
+    "submissions.start": (HIDDEN, OK, OK, OK),  # it exists already: those who may see it are taken to it
+    "submissions.show": (HIDDEN, OK, OK, OK),
+    "submissions.history": (HIDDEN, OK, OK, OK),
+    "submissions.save": (HIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "submissions.check": (HIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "submissions.submit": (HIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "submissions.evidence": (HIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    "submissions.comment": (HIDDEN, OK, OK, OK),
+    "submissions.return": (HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "submissions.validate": (HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "submissions.accept": (HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "submissions.reopen": (HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "submissions.template_xlsx": (HIDDEN, OK, OK, OK),
+    "submissions.template_csv": (HIDDEN, OK, OK, OK),
+    "submissions.upload": (HIDDEN, FORBIDDEN, OK, FORBIDDEN),
+    # The world's file is a logo, not a spreadsheet uploaded for the submission (test_index_spreadsheets).
+    "submissions.upload_report": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "submissions.confirm_upload": (HIDDEN, FORBIDDEN, HIDDEN, FORBIDDEN),
+    "submissions.results_admin": SECRETARIAT,
+    "submissions.recompute": SECRETARIAT,  # nothing is published in the world: refused with a message
+    "submissions.publish": SECRETARIAT,  # the world's call has nothing accepted: the page says so
+    "results.index": PUBLIC,  # nothing is published in the world: the page says so
+    "results.edition": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),  # nothing published; test_results.py covers it
+    "results.methodology": PUBLIC,  # the world's version is frozen
+    "results.download_csv": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "results.download_xlsx": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "results.download_dictionary": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "results.scorecard": (HIDDEN, OK, OK, OK),  # the community's members and the Secretariat
+    "committees.index": PUBLIC,  # the public sees active bodies' names and mandates
+    "committees.new_body": SECRETARIAT,
+    "committees.show": (LOGIN, OK, OK, OK),  # network members
+    "committees.edit_body": SECRETARIAT,
+    "committees.seats": SECRETARIAT,
+    "committees.edit_seat": SECRETARIAT,
+    # The world's body is chaired by the coordinator; the member holds no seat in it.
+    "committees.new_session": COORDINATOR,
+    "committees.session": COORDINATOR,
+    "committees.invite": COORDINATOR,
+    "committees.edit_session": COORDINATOR,
+    "committees.convene": COORDINATOR,
+    "committees.cancel_session": COORDINATOR,  # refused without a reason, with a message
+    "committees.agenda": COORDINATOR,
+    "committees.edit_item": COORDINATOR,
+    "committees.move_item": COORDINATOR,
+    "committees.remove_item": COORDINATOR,
+    "committees.attach_document": COORDINATOR,  # no file sent: refused with a message
+    "committees.detach_document": COORDINATOR,
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -120,12 +193,19 @@ def world(community, member, coordinator, secretariat, outsider):
     membership = db.session.query(Membership).filter_by(user_id=member.id).one()
     room = rooms.room_for_community(community)
     room_message, _created = rooms.post_message(member, room, "world-1", "Hello")
+    data_call = factories.DataCallFactory(communities=[community])
+    submission = factories.SubmissionFactory(data_call=data_call, community=community)
+    api_token, _secret = api_tokens.create_token(member, "Port community system", None)
+    peer_group = PeerGroup(code="world", name={"en": "World"}, communities=[community])
+    db.session.add(peer_group)
+    db.session.commit()
     item_ids = {
         "countries": community.country_id,
         "ports": community.ports[0].id,
         "communities": community.id,
         "organisations": organisation.id,
         "users": member.id,
+        "peer_groups": peer_group.id,
     }
     values = {
         "slug": community.slug,
@@ -142,6 +222,25 @@ def world(community, member, coordinator, secretariat, outsider):
         "filename": "css/app.css",
         "room_id": room.id,
         "seq": room_message.seq,
+        "call_id": data_call.id,
+        "submission_id": submission.id,
+        "token_id": api_token.id,
+        "version": data_call.methodology_version.version,
+        "period": data_call.period,
+        "version_id": data_call.methodology_version.id,
+    }
+    body = factories.BodyFactory()
+    seat = factories.SeatFactory(body=body, user=coordinator, role="chair")
+    committee_session = factories.CommitteeSessionFactory(body=body)
+    agenda_item = factories.AgendaItemFactory(session=committee_session, position=1)
+    agenda_item.documents.append(logo)
+    db.session.commit()
+    values |= {
+        "body_id": body.id,
+        "seat_id": seat.id,
+        "session_id": committee_session.id,
+        "agenda_item_id": agenda_item.id,
+        "document_id": logo.id,
     }
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people
@@ -151,7 +250,7 @@ def _url(app, rule, world) -> str:
     values, item_ids, _ = world
     arguments = {name: values.get(name) for name in rule.arguments}
     if "item_id" in rule.arguments:
-        arguments["item_id"] = item_ids[rule.endpoint.split(".")[1].split("_")[0]]
+        arguments["item_id"] = item_ids[rule.endpoint.split(".")[1].rsplit("_", 1)[0]]
     with app.test_request_context():
         return url_for(rule.endpoint, **arguments)
 
