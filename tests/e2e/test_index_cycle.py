@@ -28,7 +28,8 @@ def demo_values(share: float) -> dict[str, float]:
     for indicator in default_methodology().indicators:
         low, high = indicator.goalposts.lower, indicator.goalposts.upper
         value = low + share * (high - low)
-        values[indicator.code] = round(value) if indicator.value_type in (ValueType.RUBRIC, ValueType.BOOLEAN) else value
+        whole = indicator.value_type in (ValueType.RUBRIC, ValueType.BOOLEAN)
+        values[indicator.code] = round(value) if whole else value
     return values
 
 
