@@ -10,7 +10,7 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from .extensions import db
@@ -23,9 +23,11 @@ from .models import (
     Membership,
     MembershipStatus,
     Message,
+    MessageAttachment,
     PortCommunity,
     RequestStatus,
     Room,
+    RoomKind,
     RoomMute,
     StoredFile,
     Submission,
@@ -59,16 +61,35 @@ def is_secretariat(user: Any) -> bool:
     return is_signed_in(user) and user.is_secretariat
 
 
+ROLES_CACHE = "security_community_roles"  # flask.g key: {user id: {community id: role}} for this request
+
+
 def community_roles(user: Any) -> dict[int, CommunityRole]:
-    """The user's role in each community where their membership is active."""
+    """The user's role in each community where their membership is active.
+
+    Asked by almost every rule, often many times per page, so a request remembers the answer until its
+    session next writes (flush, commit or rollback): a change of membership is seen at once.
+    """
     if not is_signed_in(user):
         return {}
-    rows = db.session.execute(
-        sa.select(Membership.community_id, Membership.role).where(
-            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+    remembered = g.setdefault(ROLES_CACHE, {}) if has_request_context() else {}
+    if user.id not in remembered:
+        rows = db.session.execute(
+            sa.select(Membership.community_id, Membership.role).where(
+                Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+            )
         )
-    )
-    return {community_id: role for community_id, role in rows}
+        remembered[user.id] = {community_id: role for community_id, role in rows}
+    return remembered[user.id]
+
+
+def _forget_roles(*_args: Any) -> None:
+    if has_request_context():
+        g.pop(ROLES_CACHE, None)
+
+
+for _event in ("after_flush", "after_commit", "after_soft_rollback"):
+    sa.event.listen(sa.orm.Session, _event, _forget_roles)
 
 
 def role_in(user: Any, community: PortCommunity) -> CommunityRole | None:
@@ -149,9 +170,33 @@ def _may_view_file(user: Any, stored: StoredFile) -> bool:
     if stored.purpose == "index_upload":
         # A spreadsheet of raw values, before anyone confirmed it: its uploader's and the Secretariat's.
         return is_signed_in(user) and (stored.uploaded_by_id == user.id or is_secretariat(user))
-    if stored.purpose in COMMITTEE_FILE_PURPOSES:
-        return _may_view_committee_file(user, stored)
+    if stored.purpose in FILE_RULES:
+        return FILE_RULES[stored.purpose](user, stored)
     return is_secretariat(user)
+
+
+def _may_view_room_attachment(user: Any, stored: StoredFile) -> bool:
+    # The readers of the message's room; once the message is deleted or hidden, its moderators only.
+    message = db.session.scalar(
+        sa.select(Message).join(MessageAttachment).where(MessageAttachment.stored_file_id == stored.id)
+    )
+    if message is None:
+        return is_secretariat(user)
+    if message.is_removed:
+        return _may_read_room(user, message.room) and _may_moderate_room(user, message.room)
+    return _may_read_room(user, message.room)
+
+
+def _committee_file(user: Any, stored: StoredFile) -> bool:
+    return _may_view_committee_file(user, stored)
+
+
+# Purposes whose files follow the object they are attached to (defined further down).
+FILE_RULES: dict[str, Predicate] = {
+    "work_plan": _committee_file,
+    "board_pack": _committee_file,
+    "room_attachment": _may_view_room_attachment,
+}
 
 
 def _may_read_room(user: Any, room: Room) -> bool:
@@ -160,6 +205,10 @@ def _may_read_room(user: Any, room: Room) -> bool:
         return False
     if is_secretariat(user):
         return True
+    if room.kind == RoomKind.BODY:
+        return bool(holds_seat(user, room.body))
+    if room.kind == RoomKind.SESSION:
+        return bool(holds_seat(user, room.committee_session.body))
     if room.community_id is None:
         return is_network_member(user)
     return room.community_id in community_roles(user)
@@ -181,9 +230,13 @@ def _may_post_in_room(user: Any, room: Room) -> bool:
 
 
 def _may_moderate_room(user: Any, room: Room) -> bool:
-    # The Secretariat everywhere; a community's coordinators in that community's rooms.
+    # The Secretariat everywhere; a community's coordinators in that community's rooms; a body's officers
+    # in the rooms of the body and its sessions.
     if is_secretariat(user):
         return True
+    if room.kind in (RoomKind.BODY, RoomKind.SESSION):
+        body = room.body if room.kind == RoomKind.BODY else room.committee_session.body
+        return bool(holds_seat(user, body) & OFFICER_ROLES)
     return room.community_id is not None and community_roles(user).get(room.community_id) == (
         CommunityRole.COORDINATOR
     )
@@ -504,9 +557,20 @@ def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:
     if is_secretariat(user):
         return sa.true()
     own_communities = Room.community_id.in_(_active_community_ids(user.id))
+    today = utcnow().date()
+    seated = sa.select(Seat.body_id).where(
+        Seat.user_id == user.id,
+        Seat.start_date <= today,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+    )
+    seated_sessions = sa.select(CommitteeSession.id).where(CommitteeSession.body_id.in_(seated))
+    committees = sa.or_(
+        sa.and_(Room.kind == RoomKind.BODY, Room.body_id.in_(seated)),
+        sa.and_(Room.kind == RoomKind.SESSION, Room.committee_session_id.in_(seated_sessions)),
+    )
     if is_network_member(user):
-        return sa.or_(Room.community_id.is_(None), own_communities)
-    return own_communities
+        return sa.or_(Room.kind == RoomKind.NETWORK, own_communities, committees)
+    return sa.or_(own_communities, committees)
 
 
 def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:

@@ -1,7 +1,11 @@
 """The policy table: who may do what, checked directly on `can()`."""
 
 import pytest
+import sqlalchemy as sa
 
+from ports_network import security
+from ports_network.extensions import db
+from ports_network.models import CommunityRole, Membership, MembershipStatus
 from ports_network.security import POLICY, can
 
 
@@ -33,3 +37,34 @@ def test_outsider_may_request_to_join_but_member_may_not(outsider, member, commu
 
 def test_every_action_is_named_feature_dot_verb():
     assert all(action.count(".") == 1 for action in POLICY)
+
+
+def _membership_queries(app, action):
+    """How many SELECTs on membership `action()` runs."""
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM membership" in statement:
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_request_asks_for_a_persons_roles_once(app, member, community):
+    with app.test_request_context():
+        checks = lambda: [can(member, "communities.view_members", community) for _ in range(20)]  # noqa: E731
+        assert _membership_queries(app, checks) == 1
+
+
+def test_a_membership_change_in_the_same_request_is_seen_at_once(app, member, community):
+    with app.test_request_context():
+        assert security.role_in(member, community) == CommunityRole.MEMBER
+        membership = db.session.scalar(sa.select(Membership).filter_by(user_id=member.id))
+        membership.status = MembershipStatus.LEFT
+        db.session.commit()
+        assert security.role_in(member, community) is None
