@@ -36,7 +36,16 @@ from .methodology import FrozenMethodologyError, MethodologyStatus, MethodologyV
 from .notification import Delivery, Notification, NotificationPreference
 from .organisation import Organisation, Sector, StakeholderType
 from .port import Port
-from .room import Message, MessageReport, MessageRevision, Room, RoomKind, RoomMute, RoomRead
+from .room import (
+    Message,
+    MessageAttachment,
+    MessageReport,
+    MessageRevision,
+    Room,
+    RoomKind,
+    RoomMute,
+    RoomRead,
+)
 from .score import PeerGroup, ScoreRun, StoredMedian, StoredRank, StoredScore, peer_group_member
 from .stored_file import StoredFile
 from .submission import (
@@ -76,6 +85,7 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Message",
+    "MessageAttachment",
     "MessageReport",
     "MessageRevision",
     "MethodologyStatus",

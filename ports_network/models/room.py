@@ -1,5 +1,6 @@
-"""Discussion rooms: a room per scope (community, network, topic), its numbered messages and read markers,
-and what moderation keeps: earlier versions of edited messages, reports and mutes."""
+"""Discussion rooms: a room per scope (community, network, topic, governance body or session), its numbered
+messages with their attached files and read markers, and what moderation keeps: earlier versions of edited
+messages, reports and mutes."""
 
 import enum
 from datetime import datetime
@@ -9,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, enum_column, utcnow
+from .committee import Body, CommitteeSession
 from .community import PortCommunity
+from .stored_file import StoredFile
 from .user import User
 
 
@@ -19,6 +22,8 @@ class RoomKind(enum.StrEnum):
     COMMUNITY = "community"
     NETWORK = "network"
     TOPIC = "topic"
+    BODY = "body"  # a governance body's room: its current seat holders
+    SESSION = "session"  # a session's room: the seat holders of its body
 
 
 class Room(TimestampMixin, db.Model):
@@ -31,6 +36,12 @@ class Room(TimestampMixin, db.Model):
     community_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("port_community.id", ondelete="CASCADE"), index=True
     )
+    body_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("committee_body.id", ondelete="CASCADE"), index=True
+    )
+    committee_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("committee_session.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(160))
     archived: Mapped[bool] = mapped_column(default=False)
     read_only: Mapped[bool] = mapped_column(default=False)
@@ -38,6 +49,8 @@ class Room(TimestampMixin, db.Model):
     last_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     community: Mapped[PortCommunity | None] = relationship()
+    body: Mapped[Body | None] = relationship()
+    committee_session: Mapped[CommitteeSession | None] = relationship()
 
     __table_args__ = (
         # At most one automatic room per community and one network room, even when created concurrently.
@@ -54,6 +67,20 @@ class Room(TimestampMixin, db.Model):
             unique=True,
             sqlite_where=sa.text("kind = 'network'"),
             postgresql_where=sa.text("kind = 'network'"),
+        ),
+        sa.Index(
+            "uq_room_body_room",
+            "body_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'body'"),
+            postgresql_where=sa.text("kind = 'body'"),
+        ),
+        sa.Index(
+            "uq_room_session_room",
+            "committee_session_id",
+            unique=True,
+            sqlite_where=sa.text("kind = 'session'"),
+            postgresql_where=sa.text("kind = 'session'"),
         ),
     )
 
@@ -87,6 +114,9 @@ class Message(db.Model):
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()
     parent: Mapped["Message | None"] = relationship(remote_side=[id])
+    attachments: Mapped[list["MessageAttachment"]] = relationship(
+        order_by="MessageAttachment.position", passive_deletes=True
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("room_id", "seq"),
@@ -97,6 +127,23 @@ class Message(db.Model):
     def is_removed(self) -> bool:
         """Deleted by its author or hidden by a moderator: members see a placeholder instead of the body."""
         return self.deleted_at is not None or self.hidden_at is not None
+
+
+class MessageAttachment(db.Model):
+    """A file posted with a message, stored by the storage service (purpose "room_attachment")."""
+
+    __tablename__ = "room_message_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(sa.ForeignKey("room_message.id", ondelete="CASCADE"))
+    stored_file_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stored_file.id", ondelete="CASCADE"), unique=True
+    )
+    position: Mapped[int]
+
+    stored_file: Mapped[StoredFile] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("message_id", "position"),)
 
 
 class MessageRevision(db.Model):

@@ -27,7 +27,7 @@ from ..models import (
     VotingRule,
 )
 from ..models.base import utcnow
-from . import time_zones
+from . import rooms, time_zones
 
 SESSION_IN_DAYS = 30
 TUESDAY = 1
@@ -135,3 +135,11 @@ def seed_committees() -> int:
             created += _session(body, entry["session"])
     db.session.flush()
     return created
+
+
+def seed_committee_rooms() -> None:
+    """Make sure every body and session has its room, as creating them through the services does."""
+    for body in db.session.scalars(sa.select(Body)).all():
+        rooms.room_for_body(body)
+    for session in db.session.scalars(sa.select(CommitteeSession)).all():
+        rooms.room_for_session(session)

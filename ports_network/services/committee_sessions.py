@@ -26,7 +26,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import audit, committee_invitations, committees, quorum, time_zones
+from . import audit, committee_invitations, committees, quorum, rooms, time_zones
 
 MAX_TITLE = 200
 MAX_PLACE = 300
@@ -172,6 +172,7 @@ def schedule(actor: User, body: Body, data: SessionData) -> CommitteeSession:
     db.session.flush()
     audit.record(actor, "committee_session.schedule", session, new=_audited(values))
     db.session.commit()
+    rooms.room_for_session(session)  # the session's discussion room (else created when first shown)
     return session
 
 

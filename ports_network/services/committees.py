@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..models.committee import PLANNED_STATES
-from . import audit, storage
+from . import audit, rooms, storage
 from .changes import apply_changes
 
 LOCALES = ("es", "en", "pt")
@@ -194,6 +194,7 @@ def create_body(actor: User, data: BodyData, work_plan: FileStorage | None = Non
     audit.record(actor, "committee.create", body, new=_audited(values))
     _attach_work_plan(actor, body, work_plan)
     db.session.commit()
+    rooms.room_for_body(body)  # its seat holders' discussion room (else created when first shown)
     return body
 
 

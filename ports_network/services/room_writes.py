@@ -50,8 +50,9 @@ def _queue_of(room_id: int) -> _RoomQueue:
 def store(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
     """Number and insert a message (row: author_id, client_id, body, parent_id) and commit; its id.
 
-    `in_transaction(row)` runs for each stored row before the commit (mention notices), in the writing
-    thread's session. Raises what storing this post raised (IntegrityError for a duplicate client id)."""
+    `in_transaction(row)` runs for each stored row (with its new "id") before the commit (mention
+    notices), in the writing thread's session. Raises what storing this post raised (IntegrityError for
+    a duplicate client id)."""
     queue = _queue_of(room_id)
     post = _Post(row)
     with queue.lock:
@@ -61,6 +62,17 @@ def store(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
             with queue.lock:
                 group, queue.waiting = queue.waiting, []
             _write(room_id, group, in_transaction)
+    if post.error is not None:
+        raise post.error
+    return post.message_id
+
+
+def store_alone(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
+    """Like `store`, but written by this thread, alone: for a post whose transaction holds more than the
+    message (its files, already added to this thread's session, are committed with it)."""
+    post = _Post(row)
+    with _queue_of(room_id).turn:
+        _write(room_id, [post], in_transaction)
     if post.error is not None:
         raise post.error
     return post.message_id
@@ -99,8 +111,8 @@ def _insert(room_id: int, group: list[_Post], in_transaction: Callable[[Row], No
             ids = db.session.scalars(
                 sa.insert(messages).returning(messages.c.id, sort_by_parameter_order=True), rows
             ).all()
-            for row in rows:
-                in_transaction(row)
+            for row, message_id in zip(rows, ids, strict=True):
+                in_transaction({**row, "id": message_id})
             db.session.commit()
         except Exception:
             db.session.rollback()

@@ -6,6 +6,7 @@ room's sequence numbers are strictly increasing without gaps, and only then may 
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,13 @@ from limits import parse
 from .. import links, security
 from ..errors import DomainError, NotAllowed
 from ..extensions import db, limiter
+from ..i18n import current_locale
 from ..markdown import render
 from ..models import (
+    Body,
+    CommitteeSession,
     Message,
+    MessageAttachment,
     PortCommunity,
     Room,
     RoomKind,
@@ -28,7 +33,7 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from . import notifications, room_writes
+from . import notifications, room_attachments, room_writes
 
 MAX_BODY_LENGTH = 4000
 MAX_CLIENT_ID_LENGTH = 64
@@ -54,16 +59,22 @@ def title_of(room: Room) -> str:
         return _("The whole network")
     if room.kind == RoomKind.COMMUNITY and room.community is not None:
         return room.community.name
+    if room.kind == RoomKind.BODY and room.body is not None:
+        return room.body.name_in(current_locale())
+    if room.kind == RoomKind.SESSION and room.committee_session is not None:
+        return room.committee_session.title
     return room.title
 
 
-def _get_or_create(kind: RoomKind, community_id: int | None, title: str) -> Room:
-    scope = Room.community_id.is_(None) if community_id is None else Room.community_id == community_id
-    query = sa.select(Room).where(Room.kind == kind, scope)
+def _get_or_create(kind: RoomKind, title: str, **scope: int | None) -> Room:
+    """The room of this kind for the scope (e.g. community_id=3), created with its unique index as referee."""
+    column, value = next(iter(scope.items()), ("community_id", None))
+    where = getattr(Room, column).is_(None) if value is None else getattr(Room, column) == value
+    query = sa.select(Room).where(Room.kind == kind, where)
     room = db.session.scalar(query)
     if room is not None:
         return room
-    db.session.add(Room(kind=kind, community_id=community_id, title=title))
+    db.session.add(Room(kind=kind, title=title, **scope))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # another request created it at the same moment (unique index)
@@ -73,12 +84,22 @@ def _get_or_create(kind: RoomKind, community_id: int | None, title: str) -> Room
 
 def room_for_community(community: PortCommunity) -> Room:
     """The community's room, created the first time it is needed."""
-    return _get_or_create(RoomKind.COMMUNITY, community.id, community.name[:160])
+    return _get_or_create(RoomKind.COMMUNITY, community.name[:160], community_id=community.id)
 
 
 def network_room() -> Room:
     """The room of the whole network, created the first time it is needed."""
-    return _get_or_create(RoomKind.NETWORK, None, "Network")
+    return _get_or_create(RoomKind.NETWORK, "Network")
+
+
+def room_for_body(body: Body) -> Room:
+    """A governance body's room (its seat holders'), created the first time it is needed; commits."""
+    return _get_or_create(RoomKind.BODY, body.name_in("en")[:160], body_id=body.id)
+
+
+def room_for_session(session: CommitteeSession) -> Room:
+    """A session's room (its body's seat holders'), created the first time it is needed; commits."""
+    return _get_or_create(RoomKind.SESSION, session.title[:160], committee_session_id=session.id)
 
 
 def rooms_for(user: User) -> list[RoomEntry]:
@@ -92,7 +113,11 @@ def rooms_for(user: User) -> list[RoomEntry]:
     rooms = db.session.scalars(
         sa.select(Room)
         .where(security.rooms_visible_to(user))
-        .options(sa.orm.selectinload(Room.community))
+        .options(
+            sa.orm.selectinload(Room.community),
+            sa.orm.selectinload(Room.body),
+            sa.orm.selectinload(Room.committee_session),
+        )
         .order_by(Room.archived, Room.community_id.is_not(None), Room.title)
     ).all()
     unread = unread_counts(user)
@@ -151,13 +176,16 @@ def _sent(user: User, client_id: str) -> Message | None:
 
 
 def post_message(
-    user: User, room: Room, client_id: Any, body: Any, reply_to: Any = None
+    user: User, room: Room, client_id: Any, body: Any, reply_to: Any = None, *, files: Iterable[Any] = ()
 ) -> tuple[Message, bool]:
     """Store a message and number it; a retry with the same client id returns the stored one (False).
 
-    `reply_to` is the sequence number of the message, in the same room, that this one answers."""
+    `reply_to` is the sequence number of the message, in the same room, that this one answers; `files`
+    are uploads stored with it (all or none: a refused file refuses the message). With files, the text
+    may be empty."""
     _ensure(user, "rooms.post", room)
-    body = checked_body(body)
+    uploads = room_attachments.checked_uploads(files)
+    body = "" if uploads and not (isinstance(body, str) and body.strip()) else checked_body(body)
     client_id = _checked_client_id(client_id)
     parent = _parent(room, reply_to)
     if (earlier := _sent(user, client_id)) is not None:
@@ -170,7 +198,10 @@ def post_message(
         "parent_id": parent.id if parent is not None else None,
     }
     try:
-        message_id = room_writes.store(room.id, row, _notify_mentions_in)
+        if uploads:
+            message_id = room_attachments.store_with_files(user, room.id, row, uploads, _notify_mentions_in)
+        else:
+            message_id = room_writes.store(room.id, row, _notify_mentions_in)
     except sa.exc.IntegrityError:  # the same send arrived twice at the same moment
         db.session.rollback()
         if (earlier := _sent(user, client_id)) is None:
@@ -208,6 +239,7 @@ def history(
         .options(
             sa.orm.selectinload(Message.author),
             sa.orm.selectinload(Message.parent).selectinload(Message.author),
+            sa.orm.selectinload(Message.attachments).selectinload(MessageAttachment.stored_file),
         )
         .limit(limit)
     )
@@ -290,6 +322,7 @@ def as_record(message: Message) -> dict[str, Any]:
         "edited": message.edited_at is not None,
         "created_at": message.created_at.isoformat(),
         "reply_to": message.parent.seq if message.parent is not None else None,
+        "attachments": room_attachments.records(message),
     }
 
 

@@ -165,6 +165,7 @@ def seed_demo() -> SeedReport:
         _seed_user(entry, password_hash, report)
     report.created += committee_seed.seed_committees()  # governance bodies, seats, a scheduled session
     db.session.commit()
+    committee_seed.seed_committee_rooms()  # commits on its own
     report.created += methodologies.ensure_default()  # commits on its own; an existing 2.0 is left alone
     report.created += seed_index.seed_index_demo()  # the 2026 data call (under 2.0) and the peer groups
     logger.info("demo seed created %d rows", report.created)

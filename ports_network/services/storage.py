@@ -110,6 +110,14 @@ register_purpose(
     inline_safe=IMAGE_TYPES,
 )
 
+# Files posted with a room message (served to the room's readers; pictures shown as thumbnails).
+register_purpose(
+    "room_attachment",
+    10 * 1024 * 1024,
+    {file_types.PDF, *file_types.OFFICE_TYPES, *TEXT_TYPES, *IMAGE_TYPES},
+    inline_safe=IMAGE_TYPES,
+)
+
 
 def purpose_of(stored: StoredFile) -> Purpose | None:
     """The registered purpose of a stored file (None for a purpose no longer registered)."""

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from ports_network import security
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
-from ports_network.models import Message, Room, RoomKind, User
+from ports_network.models import Message, Room, RoomKind, SeatRole, User
 from ports_network.services import room_moderation, rooms
+from tests import factories
 
 on_postgresql = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -94,7 +95,23 @@ def test_rooms_visible_to_agrees_with_can_read(request, community):
     rooms.room_for_community(community)
     rooms.network_room()
     db.session.add(Room(kind=RoomKind.TOPIC, community_id=community.id, title="Tariffs"))
+    # Governance rooms: the member holds a seat, the outsider held one that ended, the others none.
+    session = factories.CommitteeSessionFactory()
+    factories.SeatFactory(body=session.body, user=people[0])
+    ended = factories.SeatFactory(body=session.body, user=people[3])
+    ended.end_date = ended.start_date
+    other_body = factories.BodyFactory()
+    factories.SeatFactory(body=other_body, user=people[2], role=SeatRole.CHAIR)
     db.session.commit()
+    for room in (
+        rooms.room_for_body(session.body),
+        rooms.room_for_session(session),
+        rooms.room_for_body(other_body),
+    ):
+        assert security.can(people[-1], "rooms.read", room)  # the Secretariat reads every room
+    assert security.can(people[0], "rooms.read", rooms.room_for_session(session))
+    assert not security.can(people[1], "rooms.read", rooms.room_for_body(session.body))
+    assert not security.can(people[3], "rooms.read", rooms.room_for_body(session.body))
     every_room = db.session.scalars(sa.select(Room)).all()
     for person in people:
         listed = set(db.session.scalars(sa.select(Room.id).where(security.rooms_visible_to(person))))

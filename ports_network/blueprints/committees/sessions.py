@@ -9,7 +9,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize
-from ...services import committee_invitations, committee_sessions
+from ...services import committee_invitations, committee_sessions, rooms
 from ..forms import show_error
 from . import bp
 from .common import form_status, load_body, load_session
@@ -45,6 +45,7 @@ def session(session_id: int):
         seats=committee_sessions.convened_seats(meeting),
         quorum=committee_sessions.quorum_of(meeting),
         cancel_form=CancelForm(),
+        room=rooms.room_for_session(meeting),
     )
 
 

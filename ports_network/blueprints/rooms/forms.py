@@ -5,19 +5,24 @@ import uuid
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ...services.room_moderation import MAX_MUTE_MINUTES, MAX_REASON_LENGTH, MAX_TITLE_LENGTH
 from ...services.rooms import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH
 
+ACCEPTED_FILES = ".pdf,.docx,.xlsx,.pptx,.csv,.txt,.png,.jpg,.jpeg,.gif,.webp"
+
 
 class MessageForm(FlaskForm):
-    """A message; the hidden client id makes a resubmitted form store the message only once."""
+    """A message; the hidden client id makes a resubmitted form store the message only once. The text may
+    be empty when files are attached (the service checks that one or the other is there)."""
 
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_BODY_LENGTH)])
+    body = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_BODY_LENGTH)])
     client_id = HiddenField(validators=[DataRequired(), Length(max=MAX_CLIENT_ID_LENGTH)])
     reply_to = IntegerField(_l("In reply to message number"), validators=[Optional(), NumberRange(min=1)])
+    attachments = MultipleFileField(_l("Files"), render_kw={"accept": ACCEPTED_FILES})
 
 
 def message_form() -> MessageForm:

@@ -10,7 +10,7 @@ from ...errors import DomainError
 from ...extensions import db
 from ...models import Message, Room, User
 from ...security import authorize, requires
-from ...services import room_moderation, room_search, rooms
+from ...services import room_attachments, room_moderation, room_search, rooms
 from ..forms import show_error
 from . import bp
 from .events import broadcast, broadcast_update
@@ -46,6 +46,9 @@ def _show(room: Room, form, status: int = 200, before: int | None = None, topic_
         reportable=reportable,
         topic_form=topic_form or TopicForm(formdata=None),
         excerpt=rooms.excerpt,
+        attachment=room_attachments.record,
+        max_files=room_attachments.MAX_FILES,
+        max_file_size=room_attachments.size_limit_label(),
     )
     return page, status
 
@@ -95,7 +98,12 @@ def post(room_id: int):
     if form.validate_on_submit():
         try:
             message, created = rooms.post_message(
-                current_user, room, form.client_id.data, form.body.data, form.reply_to.data
+                current_user,
+                room,
+                form.client_id.data,
+                form.body.data,
+                form.reply_to.data,
+                files=form.attachments.data,
             )
         except DomainError as error:
             show_error(form, error)

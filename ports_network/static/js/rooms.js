@@ -135,9 +135,35 @@
       item.append(reply);
     }
     item.append(body);
+    if (!message.deleted && message.attachments && message.attachments.length) item.append(filesList(message));
     if (!message.deleted) item.append(actionsFor(message));
     fill(item, message);
     return item;
+  }
+
+  function filesList(message) {
+    // Links to the message's files; pictures the server serves inline get a thumbnail.
+    const files = document.createElement("ul");
+    files.className = "room-message-files";
+    message.attachments.forEach((file) => {
+      const entry = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = file.url;
+      if (file.inline_image) {
+        const image = document.createElement("img");
+        image.src = file.url;
+        image.alt = "";
+        image.loading = "lazy";
+        image.className = "room-message-thumbnail";
+        link.append(image, " ");
+      }
+      link.append(file.name);
+      const size = document.createElement("small");
+      size.textContent = `(${file.size_label})`;
+      entry.append(link, " ", size);
+      files.append(entry);
+    });
+    return files;
   }
 
   function actionsFor(message) {
@@ -170,7 +196,7 @@
       note.textContent = change.hidden ? text.textHidden : text.textDeleted;
       body.replaceChildren(note);
       item.classList.add("room-message-removed");
-      item.querySelectorAll(".room-message-actions, .room-message-edited").forEach((e) => e.remove());
+      item.querySelectorAll(".room-message-actions, .room-message-edited, .room-message-files").forEach((e) => e.remove());
       return;
     }
     body.innerHTML = change.html; // sanitised on the server by the one markdown renderer (nh3)
@@ -330,7 +356,9 @@
     form.addEventListener("submit", (event) => {
       const field = form.querySelector("textarea[name=body]");
       const body = field.value.trim();
-      if (!body) return;
+      // Files go with the form itself (a normal submission); the live path sends text only.
+      const files = form.querySelector("input[type=file]");
+      if (!body || (files && files.files.length)) return;
       event.preventDefault();
       const clientId = newClientId();
       const element = document.createElement("li");
