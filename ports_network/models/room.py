@@ -26,6 +26,12 @@ class RoomKind(enum.StrEnum):
     SESSION = "session"  # a session's room: the seat holders of its body
 
 
+def _one_room_per(name: str, column: str, kind: str) -> sa.Index:
+    """A unique index on `column` among the rooms of one kind (partial, on SQLite and PostgreSQL alike)."""
+    only_kind = sa.text(f"kind = '{kind}'")
+    return sa.Index(name, column, unique=True, sqlite_where=only_kind, postgresql_where=only_kind)
+
+
 class Room(TimestampMixin, db.Model):
     """A conversation; `community_id` None means the whole network is its scope."""
 
@@ -53,35 +59,12 @@ class Room(TimestampMixin, db.Model):
     committee_session: Mapped[CommitteeSession | None] = relationship()
 
     __table_args__ = (
-        # At most one automatic room per community and one network room, even when created concurrently.
-        sa.Index(
-            "uq_room_community_room",
-            "community_id",
-            unique=True,
-            sqlite_where=sa.text("kind = 'community'"),
-            postgresql_where=sa.text("kind = 'community'"),
-        ),
-        sa.Index(
-            "uq_room_network_room",
-            "kind",
-            unique=True,
-            sqlite_where=sa.text("kind = 'network'"),
-            postgresql_where=sa.text("kind = 'network'"),
-        ),
-        sa.Index(
-            "uq_room_body_room",
-            "body_id",
-            unique=True,
-            sqlite_where=sa.text("kind = 'body'"),
-            postgresql_where=sa.text("kind = 'body'"),
-        ),
-        sa.Index(
-            "uq_room_session_room",
-            "committee_session_id",
-            unique=True,
-            sqlite_where=sa.text("kind = 'session'"),
-            postgresql_where=sa.text("kind = 'session'"),
-        ),
+        # At most one automatic room per community, body, session, and one network room, even when created
+        # concurrently.
+        _one_room_per("uq_room_community_room", "community_id", "community"),
+        _one_room_per("uq_room_network_room", "kind", "network"),
+        _one_room_per("uq_room_body_room", "body_id", "body"),
+        _one_room_per("uq_room_session_room", "committee_session_id", "session"),
     )
 
     @property
