@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, enum_column, utcnow
-from .committee import Body, CommitteeSession
+from .committee import Body, BodyStatus, CommitteeSession, SessionStatus
 from .community import PortCommunity
 from .stored_file import StoredFile
 from .user import User
@@ -69,8 +69,17 @@ class Room(TimestampMixin, db.Model):
 
     @property
     def accepts_posts(self) -> bool:
-        """Archived and read-only rooms keep their history but take no new messages."""
-        return not (self.archived or self.read_only)
+        """Archived and read-only rooms keep their history but take no new messages; so do the rooms of a
+        closed body and of a cancelled session, or a session of a closed body."""
+        return not (self.archived or self.read_only or self._scope_ended)
+
+    @property
+    def _scope_ended(self) -> bool:
+        session = self.committee_session
+        if session is not None and session.status == SessionStatus.CANCELLED:
+            return True
+        body = session.body if session is not None else self.body
+        return body is not None and body.status == BodyStatus.CLOSED
 
 
 class Message(db.Model):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ports_network import security
 from ports_network.extensions import db
-from ports_network.models import BodyKind, Room, RoomKind, SeatRole, SessionKind
+from ports_network.models import BodyKind, BodyStatus, Room, RoomKind, SeatRole, SessionKind, SessionStatus
 from ports_network.models.base import utcnow
 from ports_network.services import committee_sessions, committees, room_moderation, rooms, seed_index
 from ports_network.services.committee_seed import seed_committee_rooms, seed_committees
@@ -123,3 +123,16 @@ def test_the_demo_seed_gives_every_body_and_session_a_room(app, monkeypatch):
     kinds = db.session.scalars(sa.select(Room.kind).where(Room.kind.in_([RoomKind.BODY, RoomKind.SESSION])))
     counted = sorted(kind.value for kind in kinds)
     assert counted.count("body") == 6 and counted.count("session") == 1
+
+
+def test_the_rooms_of_a_closed_body_and_a_cancelled_session_take_no_new_messages(body, meeting, coordinator):
+    body_room, session_room = rooms.room_for_body(body), rooms.room_for_session(meeting)
+    assert body_room.accepts_posts and session_room.accepts_posts
+    meeting.status = SessionStatus.CANCELLED
+    db.session.commit()
+    assert body_room.accepts_posts and not session_room.accepts_posts
+    assert not security.can(coordinator, "rooms.post", session_room)
+    body.status = BodyStatus.CLOSED
+    db.session.commit()
+    assert not body_room.accepts_posts
+    assert security.can(coordinator, "rooms.read", body_room)  # the history stays readable
