@@ -20,6 +20,15 @@ from .committee import (
     VotingRule,
     agenda_item_document,
 )
+from .committee_vote import (
+    Ballot,
+    Motion,
+    MotionStatus,
+    SecretBallotReceipt,
+    SecretTally,
+    VoteChoice,
+    VoteMethod,
+)
 from .community import CommunityStatus, Phase, PortCommunity, SupportStage, community_port
 from .country import Country
 from .job import JobState
@@ -67,6 +76,7 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "AuditEvent",
+    "Ballot",
     "Body",
     "BodyKind",
     "BodyStatus",
@@ -90,6 +100,8 @@ __all__ = [
     "MessageRevision",
     "MethodologyStatus",
     "MethodologyVersion",
+    "Motion",
+    "MotionStatus",
     "Notification",
     "NotificationPreference",
     "Organisation",
@@ -108,6 +120,8 @@ __all__ = [
     "ScoreRun",
     "Seat",
     "SeatRole",
+    "SecretBallotReceipt",
+    "SecretTally",
     "Sector",
     "SessionKind",
     "SessionStatus",
@@ -124,6 +138,8 @@ __all__ = [
     "SupportStage",
     "User",
     "Visibility",
+    "VoteChoice",
+    "VoteMethod",
     "VotingRule",
     "agenda_item_document",
     "community_port",
