@@ -448,6 +448,7 @@ POLICY: dict[str, Predicate] = {
     "submissions.accept": _may_accept_submission,
     "submissions.reopen": _may_reopen_submission,
     "index.publish": _secretariat,
+    "methodologies.manage": _secretariat,
     "index.recompute": _secretariat,
     "results.view": _anyone,
     "results.view_scorecard": _may_view_scorecard,

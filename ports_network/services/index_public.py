@@ -375,10 +375,10 @@ def _is_public(version: MethodologyVersion) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(ScoreRun.methodology_version_id == version.id)))
 
 
-def methodology_page(version: str, locale: str) -> MethodologyPage | None:
-    """The methodology of a published or frozen version as a tree, or None for drafts and unknowns."""
+def methodology_page(version: str, locale: str, *, drafts: bool = False) -> MethodologyPage | None:
+    """The methodology of a published or frozen version as a tree (drafts too with `drafts`), else None."""
     row = methodologies.find(version)
-    if row is None or not _is_public(row):
+    if row is None or not (drafts or _is_public(row)):
         return None
     methodology = methodologies.load_engine_methodology(row)
 

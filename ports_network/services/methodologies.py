@@ -1,9 +1,9 @@
 """Methodology versions of the Competitiveness Index: import (JSON/YAML), freeze, export, load for the engine.
 
 A version is stored as the engine's plain data (`dump_methodology`) with the sha256 of its canonical
-JSON. Importing a draft's version again replaces its document; a frozen version never changes.
-Messages are in English for now: they carry the engine's field paths and are only shown by the
-`flask index` commands (wrap them in gettext when a web page shows them).
+JSON. Importing a draft's version again replaces its document; a frozen version never changes. The engine's
+own messages name the field path of each problem (`pillars[1].indicators[0].weight: ...`) and stay in
+English, like the file format's keys; the web page introduces them in the reader's language.
 """
 
 import copy
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..errors import DomainError
 from ..extensions import db
@@ -38,6 +39,7 @@ DEFAULT_VERSION = "2.0"  # the version of index_engine/default_methodology.json
 VERSION_MAX = MethodologyVersion.version.type.length
 TITLE_MAX = MethodologyVersion.title.type.length
 YAML_SUFFIXES = (".yaml", ".yml")
+UPLOAD_MAX_BYTES = 1024 * 1024  # the default methodology is 30 KB
 
 
 def canonical_json(document: dict[str, Any]) -> str:
@@ -59,7 +61,7 @@ def get(version: str) -> MethodologyVersion:
     """The methodology version with this version string; DomainError when there is none."""
     row = find(version)
     if row is None:
-        raise DomainError(f"There is no methodology version {version}.", field="version")
+        raise DomainError(_("There is no methodology version %(version)s.", version=version), field="version")
     return row
 
 
@@ -86,16 +88,25 @@ def _read_source(source: str | Path) -> tuple[str, bool]:
 
 def parse(source: str | Path) -> Methodology:
     """A checked methodology from JSON/YAML text or a file; every problem, with its path, as DomainError."""
-    text, yaml_format = _read_source(source)
+    return parse_text(*_read_source(source))
+
+
+def parse_text(text: str, yaml_format: bool) -> Methodology:
+    """A checked methodology from JSON or YAML text; every problem, with its path, as DomainError."""
     try:
         methodology = parse_methodology_text(text, yaml_format=yaml_format)
     except MethodologyError as error:
-        raise DomainError(str(error), field="file") from None
+        raise _invalid(str(error)) from None
     if len(methodology.version) > VERSION_MAX:
-        raise DomainError(f"version: at most {VERSION_MAX} characters", field="file")
+        raise _invalid(f"version: at most {VERSION_MAX} characters")
     if len(_title(methodology)) > TITLE_MAX:
-        raise DomainError(f"name.{methodology.locales[0]}: at most {TITLE_MAX} characters", field="file")
+        raise _invalid(f"name.{methodology.locales[0]}: at most {TITLE_MAX} characters")
     return methodology
+
+
+def _invalid(detail: str) -> DomainError:
+    """A refusal of the file: an explanation in the reader's language, then the engine's path and reason."""
+    return DomainError(_("The file is not a valid methodology: %(detail)s", detail=detail), field="file")
 
 
 def _title(methodology: Methodology) -> str:
@@ -120,7 +131,10 @@ def _store(actor: User | None, methodology: Methodology) -> MethodologyVersion:
         return row
     if row.is_frozen:
         raise DomainError(
-            f"Methodology {row.version} is frozen and can never change; import it under a new version.",
+            _(
+                "Methodology %(version)s is frozen and can never change; import it under a new version.",
+                version=row.version,
+            ),
             field="file",
         )
     if row.checksum != values["checksum"] or row.title != values["title"]:
@@ -133,14 +147,19 @@ def _store(actor: User | None, methodology: Methodology) -> MethodologyVersion:
 
 def _mark_frozen(actor: User | None, row: MethodologyVersion) -> None:
     if row.is_frozen:
-        raise DomainError(f"Methodology {row.version} is already frozen.", field="version")
+        raise DomainError(
+            _("Methodology %(version)s is already frozen.", version=row.version), field="version"
+        )
     load_engine_methodology(row)  # never freeze a document the engine cannot use
     row.status, row.frozen_at = MethodologyStatus.FROZEN, utcnow()
     audit.record(actor, "methodology.freeze", row, old={"status": "draft"}, new={"status": "frozen"})
 
 
 def _conflict(version: str) -> DomainError:
-    return DomainError(f"Methodology {version} was imported by someone else at the same time.", field="file")
+    return DomainError(
+        _("Methodology %(version)s was imported by someone else at the same time.", version=version),
+        field="file",
+    )
 
 
 def import_methodology(
@@ -150,7 +169,43 @@ def import_methodology(
 
     A new version is added; a draft's version is replaced; a frozen version is refused.
     """
-    methodology = parse(source)
+    return _import(parse(source), actor, freeze=freeze)
+
+
+def import_upload(
+    data: bytes, filename: str, actor: User | None = None, *, freeze: bool = False
+) -> MethodologyVersion:
+    """Import a methodology file sent through the web page: JSON or YAML (by its name), UTF-8, at most 1 MB.
+
+    The bytes are only ever parsed as text, never taken as a path.
+    """
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise DomainError(_("The file is larger than 1 MB."), field="file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(_("The file is not UTF-8 text."), field="file") from None
+    if not text.strip():
+        raise DomainError(_("The file is empty."), field="file")
+    yaml_format = Path(filename or "").suffix.lower() in YAML_SUFFIXES
+    return _import(parse_text(text, yaml_format), actor, freeze=freeze)
+
+
+def new_draft_from(actor: User | None, source: MethodologyVersion, version: str) -> MethodologyVersion:
+    """A new draft version that starts as a copy of another version's document (to be edited and frozen)."""
+    version = version.strip()
+    if not version or len(version) > VERSION_MAX:
+        raise DomainError(_("A version has 1 to %(max)d characters.", max=VERSION_MAX), field="version")
+    if find(version) is not None:
+        raise DomainError(
+            _("Methodology version %(version)s exists already.", version=version), field="version"
+        )
+    document = {**export_methodology(source), "version": version}
+    return _import(parse_text(canonical_json(document), yaml_format=False), actor)
+
+
+def _import(methodology: Methodology, actor: User | None, *, freeze: bool = False) -> MethodologyVersion:
+    """Store a checked methodology (a new version, or a draft's new document), frozen with `freeze`."""
     try:
         row = _store(actor, methodology)
         if freeze:

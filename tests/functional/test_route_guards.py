@@ -138,6 +138,12 @@ EXPECTATIONS = {
     "submissions.results_admin": SECRETARIAT,
     "submissions.recompute": SECRETARIAT,  # nothing is published in the world: refused with a message
     "submissions.publish": SECRETARIAT,  # the world's call has nothing accepted: the page says so
+    "submissions.methodologies_list": SECRETARIAT,
+    "submissions.methodologies_import": SECRETARIAT,  # no file sent: refused with a message
+    "submissions.methodology_preview": SECRETARIAT,
+    "submissions.methodology_export": SECRETARIAT,
+    "submissions.methodology_new_draft": SECRETARIAT,  # no version given: refused with a message
+    "submissions.methodology_freeze": SECRETARIAT,  # the world's version is frozen: refused with a message
     "results.index": PUBLIC,  # nothing is published in the world: the page says so
     "results.edition": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),  # nothing published; test_results.py covers it
     "results.methodology": PUBLIC,  # the world's version is frozen
@@ -228,6 +234,7 @@ def world(community, member, coordinator, secretariat, outsider):
         "version": data_call.methodology_version.version,
         "period": data_call.period,
         "version_id": data_call.methodology_version.id,
+        "file_type": "json",
     }
     body = factories.BodyFactory()
     seat = factories.SeatFactory(body=body, user=coordinator, role="chair")

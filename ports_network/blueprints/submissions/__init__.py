@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
 
-from . import calls, publication, routes, spreadsheets  # noqa: E402,F401 - registers the views on bp
+from . import calls, methodologies, publication, routes, spreadsheets  # noqa: E402,F401 - registers the views on bp
