@@ -102,7 +102,9 @@ def test_attendees_propose_amendments_only_while_the_window_is_open(minutes, mee
         committee_minutes.open_amendments(meeting.chair, minutes, utcnow() - timedelta(minutes=1))
     committee_minutes.open_amendments(meeting.chair, minutes, utcnow() + timedelta(days=7))
     assert minutes.status == MinutesStatus.AMENDMENTS and minutes.window_open()
-    amendment = minutes_amendments.propose(meeting.attendee, minutes, "opened at ten", "opened at half past ten")
+    amendment = minutes_amendments.propose(
+        meeting.attendee, minutes, "opened at ten", "opened at half past ten"
+    )
     assert amendment.status == AmendmentStatus.PENDING
     for stranger in (meeting.excused, outsider):  # excused did not attend; the outsider has no seat
         with pytest.raises(NotAllowed):
@@ -113,7 +115,9 @@ def test_attendees_propose_amendments_only_while_the_window_is_open(minutes, mee
 
 
 def test_an_accepted_amendment_becomes_a_new_version_and_a_rejection_needs_a_reason(meeting):
-    minutes = factories.MinutesFactory(session=meeting.session, text="# Minutes\n\nThe session opened at ten.\n")
+    minutes = factories.MinutesFactory(
+        session=meeting.session, text="# Minutes\n\nThe session opened at ten.\n"
+    )
     committee_minutes.open_amendments(meeting.chair, minutes, utcnow() + timedelta(days=7))
     accepted = minutes_amendments.propose(meeting.attendee, minutes, "at ten", "at half past ten")
     rejected = minutes_amendments.propose(meeting.attendee, minutes, None, "Say it rained.")
@@ -171,13 +175,19 @@ def test_only_a_carried_motion_of_a_later_session_or_a_later_vote_between_sessio
         "other_body": lambda: factories.MotionFactory(status=MotionStatus.CARRIED),
         "same_session": lambda: factories.MotionFactory(session=session, status=MotionStatus.CARRIED),
         "earlier_session": lambda: factories.MotionFactory(
-            session=factories.CommitteeSessionFactory(body=session.body, starts_at=session.starts_at - timedelta(days=9)),
+            session=factories.CommitteeSessionFactory(
+                body=session.body, starts_at=session.starts_at - timedelta(days=9)
+            ),
             status=MotionStatus.CARRIED,
         ),
         "information_item": lambda: _on_information_item(later_approval_motion(session)),
         "between_sessions_before": lambda: factories.MotionFactory(
-            session=None, body=session.body, between_sessions=True, closes_at=utcnow(),
-            status=MotionStatus.CARRIED, created_at=session.starts_at - timedelta(hours=1),
+            session=None,
+            body=session.body,
+            between_sessions=True,
+            closes_at=utcnow(),
+            status=MotionStatus.CARRIED,
+            created_at=session.starts_at - timedelta(hours=1),
         ),
     }
     motion = motions[case]()
@@ -196,7 +206,11 @@ def _on_information_item(motion):
 def test_a_vote_between_sessions_after_the_session_approves_the_minutes_without_an_actor(minutes, meeting):
     ready_for_approval(minutes, meeting.chair)
     motion = factories.MotionFactory(
-        session=None, body=meeting.session.body, between_sessions=True, closes_at=utcnow(), status=MotionStatus.CARRIED
+        session=None,
+        body=meeting.session.body,
+        between_sessions=True,
+        closes_at=utcnow(),
+        status=MotionStatus.CARRIED,
     )
     assert [c.motion for c in committee_minutes.approval_candidates(minutes)] == [motion]
     committee_minutes.approve_by_motion(minutes, motion)
