@@ -19,7 +19,7 @@ from ports_network.models import (
 )
 from ports_network.models.base import utcnow
 from ports_network.services import committee_minutes, minutes_amendments
-from tests.minutes_helpers import closed_meeting, later_approval_motion, ready_for_approval
+from tests.minutes_helpers import closed_meeting, later_approval_motion
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_the_orm_refuses_any_change_to_approved_minutes_or_their_parts(locked, m
         lambda m: setattr(m, "locked_text", "Forged"),
         lambda m: setattr(m, "status", MinutesStatus.DRAFT),
         lambda m: setattr(m, "content_hash", "0" * 64),
-        lambda m: db.session.delete(m),
+        db.session.delete,
         lambda m: db.session.add(MinutesVersion(minutes=m, number=99, text="x", origin=VersionOrigin.EDITED)),
         lambda m: setattr(m.versions[0], "text", "Forged"),
         lambda m: db.session.delete(m.versions[0]),
@@ -103,7 +103,8 @@ def _amendment(minutes: CommitteeMinutes) -> MinutesAmendment:
     [
         "UPDATE committee_minutes SET locked_text = 'Forged' WHERE id = :id",
         "UPDATE committee_minutes SET status = 'draft' WHERE id = :id",
-        "UPDATE committee_minutes SET content_hash = NULL, locked_text = NULL, status = 'draft' WHERE id = :id",
+        "UPDATE committee_minutes SET content_hash = NULL, locked_text = NULL, status = 'draft' "
+        "WHERE id = :id",
         "UPDATE committee_minutes_version SET text = 'Forged' WHERE minutes_id = :id",
         "INSERT INTO committee_minutes_version (minutes_id, number, text, origin, created_at) "
         "VALUES (:id, 99, 'Forged', 'edited', CURRENT_TIMESTAMP)",
