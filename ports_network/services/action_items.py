@@ -131,7 +131,7 @@ def _notify_owner(item: ActionItem) -> None:
         "due": item.due_date.isoformat(),
     }
     notifications.notify(
-        item.owner, "action_items.assigned", params, site_path("action_items.show", item_id=item.id)
+        item.owner, "action_items.assigned", params, site_path("action_items.show", action_item_id=item.id)
     )
 
 
@@ -315,7 +315,7 @@ def remind_due(now: datetime | None = None) -> int:
         if days is None or not _claim(item, days):
             continue
         params = {"title": item.title, "days": days, "due": item.due_date.isoformat()}
-        link = site_path("action_items.show", item_id=item.id)
+        link = site_path("action_items.show", action_item_id=item.id)
         sent += notifications.notify(item.owner, "action_items.reminder", params, link) is not None
         db.session.commit()
     logger.info("action items: %d reminders sent", sent)
