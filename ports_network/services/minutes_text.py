@@ -41,6 +41,11 @@ def _quoted(text: str) -> str:
     return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines()) or ">"
 
 
+def _field(prefix: str, name: str, value: str) -> str:
+    # Labels are translated outside f-strings: Babel does not extract calls inside them.
+    return f"{prefix}**{name}:** {value}"
+
+
 def _people(names: Iterable[str]) -> str:
     return ", ".join(names) or "—"
 
@@ -68,12 +73,14 @@ def _attendance_lines(session: CommitteeSession) -> list[str]:
             )
     guests = [display_name(row.user) for uid, row in answers.items() if uid not in seats]
     headings = [(status, label(status)) for status in AttendanceStatus] + [(None, _("No answer recorded"))]
-    lines = [f"- **{title}:** {_people(groups[status])}" for status, title in headings if groups[status]]
+    lines = [
+        _field("- ", str(title), _people(groups[status])) for status, title in headings if groups[status]
+    ]
     if proxies:
-        lines.append(f"- **{_('Proxies')}:** {_people(proxies)}")
+        lines.append(_field("- ", _("Proxies"), _people(proxies)))
     if guests:
-        lines.append(f"- **{_('Guests')}:** {_people(guests)}")
-    return lines or [f"- {_('No attendance was recorded.')}"]
+        lines.append(_field("- ", _("Guests"), _people(guests)))
+    return lines or ["- " + _("No attendance was recorded.")]
 
 
 def _quorum_line(session: CommitteeSession) -> str:
@@ -161,7 +168,7 @@ def _vote_lines(motion: Motion) -> list[str]:
 
 
 def _motion_block(number: int, motion: Motion) -> list[str]:
-    lines = [f"**{_('Motion %(num)d', num=number)}**", "", _quoted(motion.text), ""]
+    lines = ["**" + _("Motion %(num)d", num=number) + "**", "", _quoted(motion.text), ""]
     mover = display_name(motion.mover) if motion.mover else "—"
     seconder = display_name(motion.seconder) if motion.seconder else "—"
     lines += [_("Moved by %(mover)s, seconded by %(seconder)s.", mover=mover, seconder=seconder), ""]
@@ -210,9 +217,9 @@ def _header(session: CommitteeSession, locale: str) -> list[str]:
     return [
         "# " + _("Minutes: %(session)s", session=_one_line(session.title)),
         "",
-        f"**{_('Body')}:** {session.body.name_in(locale)}  ",
-        f"**{_('Date')}:** {committee_invitations.when_text(session)}  ",
-        f"**{_('Place')}:** {' · '.join(where)}",
+        _field("", _("Body"), session.body.name_in(locale)) + "  ",
+        _field("", _("Date"), committee_invitations.when_text(session)) + "  ",
+        _field("", _("Place"), " · ".join(where)),
         "",
     ]
 
@@ -224,12 +231,12 @@ def _agenda_lines(session: CommitteeSession, motions: list[Motion]) -> list[str]
         by_item[
             motion.agenda_item_id if motion.agenda_item_id in {i.id for i in session.items} else None
         ].append((number, motion))
-    lines = [f"## {_('Agenda')}", ""]
+    lines = ["## " + _("Agenda"), ""]
     lines += [f"{n}. {_one_line(item.title)}" for n, item in enumerate(session.items, start=1)] + [""]
     for n, item in enumerate(session.items, start=1):
         lines += _item_lines(n, item, by_item.get(item.id, []))
     if by_item.get(None):
-        lines += [f"### {_('Other motions')}", ""]
+        lines += ["### " + _("Other motions"), ""]
         for number, motion in by_item[None]:
             lines += _motion_block(number, motion)
     return lines
@@ -250,11 +257,11 @@ def compose(session: CommitteeSession, locale: str) -> str:
     with force_locale(locale):
         motions = _motions(session)
         lines = _header(session, locale)
-        lines += [f"## {_('Attendance and quorum')}", "", *_attendance_lines(session), ""]
+        lines += ["## " + _("Attendance and quorum"), "", *_attendance_lines(session), ""]
         lines += [_quorum_line(session), ""]
         lines += _agenda_lines(session, motions)
-        lines += [f"## {_('Decisions')}", "", *_decision_lines(motions)]
-        lines += [f"## {_('Action items')}", "", *_action_lines(session)]
+        lines += ["## " + _("Decisions"), "", *_decision_lines(motions)]
+        lines += ["## " + _("Action items"), "", *_action_lines(session)]
     return "\n".join(lines).rstrip() + "\n"
 
 
