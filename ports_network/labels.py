@@ -5,6 +5,7 @@ from enum import Enum
 from flask_babel import lazy_gettext as _l
 
 from .models import (
+    ActionItemStatus,
     AgendaItemKind,
     AttendanceStatus,
     BodyKind,
@@ -15,6 +16,7 @@ from .models import (
     Delivery,
     MailStatus,
     MembershipStatus,
+    MinutesStatus,
     Phase,
     ProxyRule,
     QuorumRule,
@@ -26,6 +28,7 @@ from .models import (
     StakeholderType,
     SubmissionStatus,
     SupportStage,
+    VersionOrigin,
     Visibility,
     VotingRule,
 )
@@ -129,6 +132,13 @@ LABELS: dict[Enum, object] = {
     AttendanceStatus.REMOTE: _l("Remote"),
     AttendanceStatus.EXCUSED: _l("Excused"),
     AttendanceStatus.ABSENT: _l("Absent"),
+    # Minutes and action items: "open", "draft", "approved", "rejected", "accepted", "pending", "in_progress"
+    # and "cancelled" are shared with other enums and keep those labels.
+    MinutesStatus.AMENDMENTS: _l("Open for amendments"),
+    VersionOrigin.GENERATED: _l("Written from the session record"),
+    VersionOrigin.EDITED: _l("Edited"),
+    VersionOrigin.AMENDMENT: _l("Amendment accepted"),
+    ActionItemStatus.DONE: _l("Done"),
 }
 
 

@@ -15,6 +15,10 @@ from flask_login import current_user
 
 from .extensions import db
 from .models import (
+    ActionItem,
+    Attendance,
+    AttendanceStatus,
+    CommitteeMinutes,
     CommunityRole,
     DataCall,
     DataCallStatus,
@@ -45,8 +49,10 @@ from .models.committee import (
     CommitteeSession,
     Seat,
     SeatRole,
+    SessionStatus,
     agenda_item_document,
 )
+from .models.committee_minutes import MinutesStatus
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -398,6 +404,65 @@ def _may_view_committee_file(user: Any, stored: StoredFile) -> bool:
     return item_session is not None and _may_view_session(user, item_session)
 
 
+# --- Minutes and action items --------------------------------------------------------------------------
+
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.REMOTE)
+
+
+def attended(user: Any, session: CommitteeSession) -> bool:
+    """Whether the roll call recorded the person present or remote at the session."""
+    if not is_signed_in(user):
+        return False
+    query = sa.select(Attendance.id).where(
+        Attendance.session_id == session.id, Attendance.user_id == user.id, Attendance.status.in_(ATTENDED)
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _may_generate_minutes(user: Any, session: CommitteeSession) -> bool:
+    return session.status == SessionStatus.CLOSED and _runs_body(user, session.body)
+
+
+def _may_view_minutes(user: Any, minutes: CommitteeMinutes) -> bool:
+    # Drafts are the body's business; approved minutes are the network's record.
+    if minutes.is_approved and is_network_member(user):
+        return True
+    return _may_view_session(user, minutes.session)
+
+
+def _may_edit_minutes(user: Any, minutes: CommitteeMinutes) -> bool:
+    return not minutes.is_approved and _runs_body(user, minutes.session.body)
+
+
+def _may_propose_amendment(user: Any, minutes: CommitteeMinutes) -> bool:
+    return minutes.window_open() and attended(user, minutes.session)
+
+
+def _may_download_minutes(user: Any, minutes: CommitteeMinutes) -> bool:
+    return minutes.is_approved and _may_view_minutes(user, minutes)
+
+
+def _may_view_action_item(user: Any, item: ActionItem) -> bool:
+    # Its owner, the body's seat holders, the members of the community it is meant to improve.
+    if not is_signed_in(user):
+        return False
+    if is_secretariat(user) or item.owner_id == user.id or item.community_id in community_roles(user):
+        return True
+    return bool(holds_seat(user, item.body))
+
+
+def _may_create_action_item(user: Any, body: Body) -> bool:
+    return body.is_active and _runs_body(user, body)
+
+
+def _may_edit_action_item(user: Any, item: ActionItem) -> bool:
+    return _runs_body(user, item.body)
+
+
+def _may_update_action_item(user: Any, item: ActionItem) -> bool:
+    return is_signed_in(user) and (item.owner_id == user.id or _runs_body(user, item.body))
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -461,6 +526,17 @@ POLICY: dict[str, Predicate] = {
     "committees.schedule": _may_schedule_session,
     "committees.run_session": _may_run_session,
     "committees.view_session": _may_view_session,
+    "minutes.generate": _may_generate_minutes,
+    "minutes.view": _may_view_minutes,
+    "minutes.edit": _may_edit_minutes,
+    "minutes.propose_amendment": _may_propose_amendment,
+    "minutes.download": _may_download_minutes,
+    "action_items.list": _signed_in,
+    "action_items.view": _may_view_action_item,
+    "action_items.create": _may_create_action_item,
+    "action_items.edit": _may_edit_action_item,
+    "action_items.update_status": _may_update_action_item,
+    "action_items.follow_community": _member_of,
 }
 
 
@@ -579,3 +655,50 @@ def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
     if is_network_member(user):
         return sa.true()
     return Body.status == BodyStatus.ACTIVE
+
+
+def _seated_today(user: Any) -> sa.Select:
+    today = utcnow().date()
+    return sa.select(Seat.body_id).where(
+        Seat.user_id == user.id,
+        Seat.start_date <= today,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+    )
+
+
+def minutes_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on CommitteeMinutes equal to `can(user, "minutes.view", minutes)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    # The session's board pack: seats held today or on the session's (UTC) day.
+    session_day = sa.func.date(CommitteeSession.starts_at)
+    held = sa.select(CommitteeSession.id).where(
+        sa.or_(
+            CommitteeSession.body_id.in_(_seated_today(user)),
+            sa.exists().where(
+                Seat.body_id == CommitteeSession.body_id,
+                Seat.user_id == user.id,
+                Seat.start_date <= session_day,
+                sa.or_(Seat.end_date.is_(None), Seat.end_date >= session_day),
+            ),
+        )
+    )
+    visible = CommitteeMinutes.session_id.in_(held)
+    if is_network_member(user):
+        visible = sa.or_(visible, CommitteeMinutes.status == MinutesStatus.APPROVED)
+    return visible
+
+
+def action_items_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on ActionItem equal to `can(user, "action_items.view", item)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    return sa.or_(
+        ActionItem.owner_id == user.id,
+        ActionItem.community_id.in_(_active_community_ids(user.id)),
+        ActionItem.body_id.in_(_seated_today(user)),
+    )

@@ -7,18 +7,29 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from ports_network.extensions import db
 from ports_network.models import (
+    ActionItem,
+    Attendance,
+    AttendanceStatus,
+    Ballot,
+    CommitteeMinutes,
     CommunityRole,
     Country,
     DataCall,
     Membership,
+    MinutesVersion,
+    Motion,
+    MotionStatus,
     Organisation,
     Phase,
     Port,
     PortCommunity,
     Sector,
+    SessionStatus,
     StakeholderType,
     Submission,
     User,
+    VersionOrigin,
+    VoteChoice,
 )
 from ports_network.models.base import utcnow
 from ports_network.models.committee import AgendaItem, Body, BodyKind, CommitteeSession, Seat, SessionKind
@@ -181,3 +192,60 @@ class AgendaItemFactory(BaseFactory):
     session = factory.SubFactory(CommitteeSessionFactory)
     position = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class MotionFactory(BaseFactory):
+    """A motion of a session's body (pass session=; between sessions: session=None, body=, closes_at=)."""
+
+    class Meta:
+        model = Motion
+
+    session = factory.SubFactory(CommitteeSessionFactory)
+    body = factory.LazyAttribute(lambda motion: motion.session.body)
+    text = factory.Sequence(lambda n: f"The body approves the work plan number {n}.")
+    status = MotionStatus.PROPOSED
+
+
+class BallotFactory(BaseFactory):
+    class Meta:
+        model = Ballot
+
+    motion = factory.SubFactory(MotionFactory)
+    voter = factory.SubFactory(UserFactory)
+    choice = VoteChoice.YES
+
+
+class AttendanceFactory(BaseFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(CommitteeSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    status = AttendanceStatus.PRESENT
+
+
+class MinutesFactory(BaseFactory):
+    """Draft minutes of a closed session with one version (pass text= to choose it)."""
+
+    class Meta:
+        model = CommitteeMinutes
+
+    session = factory.SubFactory(CommitteeSessionFactory, status=SessionStatus.CLOSED)
+    locale = "en"
+
+    @factory.post_generation
+    def text(self, create, extracted, **kwargs):
+        text = extracted or "# Minutes\n\nThe session opened at ten.\n"
+        self.versions.append(MinutesVersion(number=1, text=text, origin=VersionOrigin.GENERATED))
+        if create:
+            db.session.commit()
+
+
+class ActionItemFactory(BaseFactory):
+    class Meta:
+        model = ActionItem
+
+    body = factory.SubFactory(BodyFactory)
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+    due_date = factory.LazyFunction(lambda: utcnow().date() + timedelta(days=30))

@@ -6,6 +6,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     """Mount every feature blueprint (and the rooms' Socket.IO handlers)."""
     from .account import bp as account
+    from .action_items import bp as action_items
     from .admin import bp as admin
     from .api import bp as api
     from .api import docs_bp as api_docs
@@ -15,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from .directory import bp as directory
     from .files import bp as files
     from .main import bp as main
+    from .minutes import bp as minutes
     from .notifications import bp as notifications
     from .results import bp as results
     from .rooms import bp as rooms
@@ -26,6 +28,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account, url_prefix="/account")
     app.register_blueprint(communities, url_prefix="/communities")
     app.register_blueprint(committees, url_prefix="/committees")
+    app.register_blueprint(minutes, url_prefix="/committees")
+    app.register_blueprint(action_items)  # its routes carry their own /committees, /communities prefixes
     app.register_blueprint(directory, url_prefix="/directory")
     app.register_blueprint(notifications, url_prefix="/notifications")
     app.register_blueprint(files, url_prefix="/files")

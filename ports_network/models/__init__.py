@@ -1,5 +1,6 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
+from .action_item import ActionItem, ActionItemStatus
 from .api_token import ApiToken
 from .audit import AuditEvent
 from .committee import (
@@ -19,6 +20,15 @@ from .committee import (
     SessionStatus,
     VotingRule,
     agenda_item_document,
+)
+from .committee_minutes import (
+    AmendmentStatus,
+    CommitteeMinutes,
+    LockedMinutesError,
+    MinutesAmendment,
+    MinutesStatus,
+    MinutesVersion,
+    VersionOrigin,
 )
 from .committee_vote import (
     Ballot,
@@ -70,8 +80,11 @@ from .submission import (
 from .user import User, Visibility
 
 __all__ = [
+    "ActionItem",
+    "ActionItemStatus",
     "AgendaItem",
     "AgendaItemKind",
+    "AmendmentStatus",
     "ApiToken",
     "Attendance",
     "AttendanceStatus",
@@ -80,6 +93,7 @@ __all__ = [
     "Body",
     "BodyKind",
     "BodyStatus",
+    "CommitteeMinutes",
     "CommitteeSession",
     "CommunityRole",
     "CommunityStatus",
@@ -91,6 +105,7 @@ __all__ = [
     "Invitation",
     "JobState",
     "JoinRequest",
+    "LockedMinutesError",
     "MailStatus",
     "Membership",
     "MembershipStatus",
@@ -100,6 +115,9 @@ __all__ = [
     "MessageRevision",
     "MethodologyStatus",
     "MethodologyVersion",
+    "MinutesAmendment",
+    "MinutesStatus",
+    "MinutesVersion",
     "Motion",
     "MotionStatus",
     "Notification",
@@ -137,6 +155,7 @@ __all__ = [
     "SubmissionValue",
     "SupportStage",
     "User",
+    "VersionOrigin",
     "Visibility",
     "VoteChoice",
     "VoteMethod",

@@ -110,6 +110,9 @@ class SubmissionValue(db.Model):
     indicator_code: Mapped[str] = mapped_column(sa.String(64))
     value: Mapped[float | None] = mapped_column(sa.Float)
     justification: Mapped[str | None] = mapped_column(sa.Text)
+    # Filled in by the platform from its own records (e.g. action items closed on time), until someone
+    # changes the value.
+    computed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..labels import label
 from ..models import (
+    ActionItemStatus,
     AgendaItemKind,
     AuditEvent,
     BodyKind,
@@ -19,6 +20,7 @@ from ..models import (
     CommunityStatus,
     DataCallStatus,
     MembershipStatus,
+    MinutesStatus,
     Phase,
     PortCommunity,
     ProxyRule,
@@ -162,6 +164,18 @@ ACTION_LABELS: dict[str, Any] = {
     "agenda_item.remove": _l("Agenda item removed"),
     "agenda_item.attach": _l("Document attached to an agenda item"),
     "agenda_item.detach": _l("Document removed from an agenda item"),
+    "minutes.generate": _l("Minutes generated from the session record"),
+    "minutes.regenerate": _l("Minutes generated again from the session record"),
+    "minutes.edit": _l("Minutes edited"),
+    "minutes.open_amendments": _l("Minutes opened for amendments"),
+    "minutes.close_amendments": _l("Amendment window closed"),
+    "minutes.propose_amendment": _l("Amendment to the minutes proposed"),
+    "minutes.accept_amendment": _l("Amendment to the minutes accepted"),
+    "minutes.reject_amendment": _l("Amendment to the minutes rejected"),
+    "minutes.approve": _l("Minutes approved and locked"),
+    "action_item.create": _l("Action item created"),
+    "action_item.update": _l("Action item changed"),
+    "action_item.status": _l("Action item status changed"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -248,11 +262,25 @@ FIELD_LABELS: dict[str, Any] = {
     "presenter": _l("Presenter"),
     "time_box_minutes": _l("Time box (minutes)"),
     "position": _l("Position"),
+    "minutes_version": _l("Version of the minutes"),
+    "note": _l("Note"),
+    "amendment": _l("Amendment"),
+    "hash": _l("SHA-256"),
+    "due_date": _l("Due date"),
+    "completed_on": _l("Completed on"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "role": (CommunityRole,),
-    "status": (RequestStatus, MembershipStatus, CommunityStatus, DataCallStatus, SubmissionStatus),
+    "status": (
+        RequestStatus,
+        MembershipStatus,
+        CommunityStatus,
+        DataCallStatus,
+        SubmissionStatus,
+        MinutesStatus,
+        ActionItemStatus,
+    ),
     "phase": (Phase,),
     "support_stage": (SupportStage,),
     "stakeholder_type": (StakeholderType,),

@@ -28,6 +28,7 @@ GROUPS: dict[str, Any] = {
     "mentions": _l("Mentions of me in rooms"),
     "index": _l("Competitiveness index data calls and reviews"),
     "committees": _l("Seats, convocations and sessions of the bodies I sit on"),
+    "action_items": _l("Action items I own"),
 }
 
 
@@ -202,6 +203,61 @@ KINDS: dict[str, NotificationKind] = {
             body=p["body"],
             when=p["when"],
             reason=p["reason"],
+        ),
+    ),
+    "minutes.amendments_open": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "The draft minutes of %(session)s are open for your amendments until %(deadline)s.",
+            session=p["session"],
+            deadline=p["deadline"],
+        ),
+    ),
+    "minutes.amendment_proposed": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "%(person)s proposed an amendment to the minutes of %(session)s.",
+            person=p["person"],
+            session=p["session"],
+        ),
+    ),
+    "minutes.amendment_accepted": NotificationKind(
+        "committees",
+        lambda p: gettext("Your amendment to the minutes of %(session)s was accepted.", session=p["session"]),
+    ),
+    "minutes.amendment_rejected": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "Your amendment to the minutes of %(session)s was rejected: %(reason)s",
+            session=p["session"],
+            reason=p["reason"],
+        ),
+    ),
+    "minutes.approved": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "The minutes of %(session)s of %(body)s are approved and locked.",
+            session=p["session"],
+            body=p["body"],
+        ),
+    ),
+    "action_items.assigned": NotificationKind(
+        "action_items",
+        lambda p: gettext(
+            "You own the action %(title)s of %(body)s, due on %(due)s.",
+            title=p["title"],
+            body=p["body"],
+            due=p["due"],
+        ),
+    ),
+    "action_items.reminder": NotificationKind(
+        "action_items",
+        lambda p: ngettext(
+            "Reminder: the action %(title)s is due in %(num)d day, on %(due)s.",
+            "Reminder: the action %(title)s is due in %(num)d days, on %(due)s.",
+            p["days"],
+            title=p["title"],
+            due=p["due"],
         ),
     ),
 }

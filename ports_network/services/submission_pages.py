@@ -63,6 +63,7 @@ class FormIndicator:
     comments: list[SubmissionComment]
     evidence: list[SubmissionEvidence]
     editable: bool  # False when the Secretariat reopened other indicators only
+    computed: bool = False  # filled in by the platform from its own records (action items)
 
     @property
     def value_text(self) -> str:
@@ -133,6 +134,7 @@ def _indicator(indicator: Indicator, locale: str, context: dict) -> FormIndicato
         comments=context["comments"].get(indicator.code, []),
         evidence=context["evidence"].get(indicator.code, []),
         editable=allowed is None or indicator.code in allowed,
+        computed=bool(row and row.computed),
     )
 
 

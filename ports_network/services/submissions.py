@@ -23,7 +23,7 @@ from ..index_engine import Indicator, Methodology, ValueType
 from ..index_engine.checks import Finding, check_records
 from ..models import DataCall, PortCommunity, Submission, SubmissionStatus, SubmissionValue, User
 from ..models.base import utcnow
-from . import audit, methodologies
+from . import action_item_indicator, audit, methodologies
 from .changes import commit_unique
 
 logger = logging.getLogger(__name__)
@@ -147,9 +147,18 @@ def open_submission(actor: User, call: DataCall, community: PortCommunity) -> Su
         for code, value in stored_values(previous_submission(call, community.id)).items()
         if code in codes and value is not None
     }
+    # What the platform computes from its own records replaces last period's value, marked as computed.
+    computed = action_item_indicator.computed_values(call.period, community, codes)
+    prefill |= {code: value for code, (value, _explanation) in computed.items()}
     submission = Submission(data_call=call, community=community, status=SubmissionStatus.DRAFT)
     submission.values = [
-        SubmissionValue(indicator_code=code, value=value, updated_by_id=actor.id)
+        SubmissionValue(
+            indicator_code=code,
+            value=value,
+            updated_by_id=actor.id,
+            computed=code in computed,
+            justification=computed[code][1] if code in computed else None,
+        )
         for code, value in prefill.items()
     ]
     try:
@@ -265,6 +274,8 @@ def _apply(actor: User, submission: Submission, entries: Mapping[str, ValueInput
         if row.justification != justification:
             key = code + JUSTIFICATION_SUFFIX
             old[key], new[key] = row.justification, justification
+        if row.value != entry.value:
+            row.computed = False  # the reporter's value now, no longer the platform's
         row.value, row.justification, row.updated_by_id = entry.value, justification, actor.id
     return old, new
 

@@ -5,6 +5,7 @@ A new route without an entry in EXPECTATIONS makes `test_every_route_has_an_expe
 """
 
 import io
+from datetime import timedelta
 
 import pytest
 from flask import url_for
@@ -12,7 +13,17 @@ from werkzeug.datastructures import FileStorage
 
 from ports_network import create_app
 from ports_network.extensions import db
-from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail, PeerGroup
+from ports_network.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    MinutesAmendment,
+    Notification,
+    OutboxMail,
+    PeerGroup,
+    SessionStatus,
+)
+from ports_network.models.base import utcnow
 from ports_network.services import api_tokens, rooms, storage
 
 from .. import factories
@@ -170,6 +181,30 @@ EXPECTATIONS = {
     "committees.remove_item": COORDINATOR,
     "committees.attach_document": COORDINATOR,  # no file sent: refused with a message
     "committees.detach_document": COORDINATOR,
+    # The world's session is not closed: nobody writes its minutes (test_minutes_pages covers the rest).
+    "minutes.generate": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # The world's minutes are a draft of a closed session of the coordinator's body, with a pending
+    # amendment; the member holds no seat in that body.
+    "minutes.show": COORDINATOR,
+    "minutes.edit": COORDINATOR,
+    "minutes.regenerate": COORDINATOR,
+    "minutes.open_window": COORDINATOR,  # no deadline sent: refused with a message
+    "minutes.close_window": COORDINATOR,  # the window is not open: refused with a message
+    "minutes.approve": COORDINATOR,  # no motion chosen: refused with a message
+    "minutes.diff": COORDINATOR,
+    "minutes.propose": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),  # the amendment window is not open
+    "minutes.accept": COORDINATOR,
+    "minutes.reject": COORDINATOR,  # no reason sent: refused with a message
+    "minutes.download_html": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),  # only approved minutes
+    "minutes.download_pdf": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    # The world's action item is the member's, in the coordinator's body.
+    "action_items.mine": SIGNED_IN,
+    "action_items.body_items": (LOGIN, OK, OK, OK),  # network members; the list holds what they may see
+    "action_items.community_items": (HIDDEN, OK, OK, OK),  # the community's members and the Secretariat
+    "action_items.show": (HIDDEN, OK, OK, OK),
+    "action_items.new": COORDINATOR,
+    "action_items.edit": (HIDDEN, FORBIDDEN, OK, OK),
+    "action_items.update_status": (HIDDEN, OK, OK, OK),  # its owner and the body's officers
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -242,6 +277,15 @@ def world(community, member, coordinator, secretariat, outsider):
     agenda_item = factories.AgendaItemFactory(session=committee_session, position=1)
     agenda_item.documents.append(logo)
     db.session.commit()
+    closed = factories.CommitteeSessionFactory(
+        body=body, status=SessionStatus.CLOSED, starts_at=utcnow() - timedelta(days=3)
+    )
+    minutes = factories.MinutesFactory(session=closed)
+    amendment = MinutesAmendment(minutes=minutes, proposed_by_id=member.id, proposed="Add a line.")
+    db.session.add(amendment)
+    db.session.commit()
+    action_item = factories.ActionItemFactory(body=body, owner=member)
+    values |= {"minutes_id": minutes.id, "amendment_id": amendment.id, "action_item_id": action_item.id}
     values |= {
         "body_id": body.id,
         "seat_id": seat.id,

@@ -4,7 +4,7 @@ from flask import abort, make_response, render_template, request
 
 from ...i18n import current_locale
 from ...security import authorize
-from ...services import communities, index_scorecards
+from ...services import action_item_indicator, communities, index_scorecards
 from . import bp
 
 
@@ -21,7 +21,9 @@ def scorecard(slug: str):
     card = index_scorecards.scorecard(community, current_locale(), version, period)
     if card is None and (version or period):
         abort(404)
-    response = make_response(render_template("results/scorecard.html", community=community, card=card))
+    shares = action_item_indicator.recent_shares(community)  # computed live, not from the stored run
+    page = render_template("results/scorecard.html", community=community, card=card, shares=shares)
+    response = make_response(page)
     response.cache_control.private = True
     response.cache_control.no_store = True  # confidential figures stay out of every cache
     return response
