@@ -20,6 +20,7 @@ from .committee import (
     VotingRule,
     agenda_item_document,
 )
+from .committee_live import SpeakerRequest, SpeakerStatus
 from .committee_vote import (
     Ballot,
     Motion,
@@ -125,6 +126,8 @@ __all__ = [
     "Sector",
     "SessionKind",
     "SessionStatus",
+    "SpeakerRequest",
+    "SpeakerStatus",
     "StakeholderType",
     "StoredFile",
     "StoredMedian",
