@@ -15,6 +15,7 @@ from .models import (
     Delivery,
     MailStatus,
     MembershipStatus,
+    MotionStatus,
     Phase,
     ProxyRule,
     QuorumRule,
@@ -23,10 +24,13 @@ from .models import (
     Sector,
     SessionKind,
     SessionStatus,
+    SpeakerStatus,
     StakeholderType,
     SubmissionStatus,
     SupportStage,
     Visibility,
+    VoteChoice,
+    VoteMethod,
     VotingRule,
 )
 
@@ -129,6 +133,22 @@ LABELS: dict[Enum, object] = {
     AttendanceStatus.REMOTE: _l("Remote"),
     AttendanceStatus.EXCUSED: _l("Excused"),
     AttendanceStatus.ABSENT: _l("Absent"),
+    # "rejected" and "withdrawn" share the labels of the requests to join (same values, one entry).
+    MotionStatus.PROPOSED: _l("Proposed"),
+    MotionStatus.VOTING: _l("Being voted on"),
+    MotionStatus.CARRIED: _l("Carried"),
+    MotionStatus.REJECTED: _l("Rejected"),
+    MotionStatus.WITHDRAWN: _l("Withdrawn"),
+    MotionStatus.NO_QUORUM: _l("Not decided: turnout too low"),
+    VoteMethod.SHOW_OF_HANDS: _l("Show of hands (recorded by name)"),
+    VoteMethod.NAMED: _l("Named electronic vote"),
+    VoteMethod.SECRET: _l("Secret ballot"),
+    VoteChoice.YES: _l("Yes"),
+    VoteChoice.NO: _l("No"),
+    VoteChoice.ABSTAIN: _l("Abstain"),
+    SpeakerStatus.WAITING: _l("Waiting"),
+    SpeakerStatus.SPEAKING: _l("Has the floor"),
+    SpeakerStatus.DONE: _l("Spoke"),
 }
 
 

@@ -40,13 +40,17 @@ from .models import (
 from .models.base import utcnow
 from .models.committee import (
     OFFICER_ROLES,
+    Attendance,
+    AttendanceStatus,
     Body,
     BodyStatus,
     CommitteeSession,
     Seat,
     SeatRole,
+    SessionStatus,
     agenda_item_document,
 )
+from .models.committee_vote import Motion, MotionStatus, VoteMethod
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -398,6 +402,68 @@ def _may_view_committee_file(user: Any, stored: StoredFile) -> bool:
     return item_session is not None and _may_view_session(user, item_session)
 
 
+# --- Live sessions, motions and votes ------------------------------------------------------------------
+
+ATTENDING = (AttendanceStatus.PRESENT, AttendanceStatus.REMOTE)
+ELECTRONIC = frozenset({VoteMethod.NAMED, VoteMethod.SECRET})
+
+
+def _drives_session(user: Any, session: CommitteeSession) -> bool:
+    # The chair, vice-chair and secretary (and the Secretariat) run the console; services check the state.
+    return _runs_body(user, session.body)
+
+
+def _seat_roles_for(user: Any, session: CommitteeSession) -> set[SeatRole]:
+    return holds_seat(user, session.body, session.starts_at.date())
+
+
+def _may_request_floor(user: Any, session: CommitteeSession) -> bool:
+    # Every seat holder convened, observers too (they speak, they do not vote), while the session runs.
+    return session.status == SessionStatus.IN_PROGRESS and bool(_seat_roles_for(user, session))
+
+
+def _attends(user: Any, session: CommitteeSession) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(Attendance.id).where(
+                Attendance.session_id == session.id,
+                Attendance.user_id == user.id,
+                Attendance.status.in_(ATTENDING),
+            )
+        )
+    )
+
+
+def _may_vote(user: Any, motion: Motion) -> bool:
+    # An electronic vote that is open; between sessions every voting seat holder, in session the voting
+    # members the roll call has present or remote (their proxies are counted as weights by the service).
+    if not is_signed_in(user) or motion.status != MotionStatus.VOTING or motion.vote_method not in ELECTRONIC:
+        return False
+    if motion.between_sessions:
+        return bool(holds_seat(user, motion.body) - {SeatRole.OBSERVER})
+    session = motion.session
+    if session is None or session.status != SessionStatus.IN_PROGRESS:
+        return False
+    return bool(_seat_roles_for(user, session) - {SeatRole.OBSERVER}) and _attends(user, session)
+
+
+def _may_view_motion(user: Any, motion: Motion) -> bool:
+    # A session's motions go with its board pack; those put between sessions to the body's seat holders.
+    if motion.session is not None:
+        return _may_view_session(user, motion.session)
+    return is_secretariat(user) or bool(holds_seat(user, motion.body))
+
+
+def _may_propose_motion(user: Any, body: Body) -> bool:
+    # Motions put to the members between sessions (in a session they go through the console).
+    return body.is_active and _runs_body(user, body)
+
+
+def _may_run_motion(user: Any, motion: Motion) -> bool:
+    # Who puts a motion to the vote, withdraws it, records hands and closes the vote: the officers.
+    return _runs_body(user, motion.body)
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -460,6 +526,14 @@ POLICY: dict[str, Predicate] = {
     "committees.schedule": _may_schedule_session,
     "committees.run_session": _may_run_session,
     "committees.view_session": _may_view_session,
+    "committees.attend_session": _may_view_session,
+    "committees.drive_session": _drives_session,
+    "committees.request_floor": _may_request_floor,
+    "committees.propose_motion": _may_propose_motion,
+    "committees.run_motion": _may_run_motion,
+    "committees.view_motion": _may_view_motion,
+    "committees.vote": _may_vote,
+    "committees.list_votes": _signed_in,
 }
 
 
@@ -578,3 +652,36 @@ def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
     if is_network_member(user):
         return sa.true()
     return Body.status == BodyStatus.ACTIVE
+
+
+def _seated_on(user: Any, day: Any) -> sa.ColumnElement[bool]:
+    """SQL: a seat of the user held on `day` (a date, or a SQL expression giving one)."""
+    return sa.and_(
+        Seat.user_id == user.id,
+        Seat.start_date <= day,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= day),
+    )
+
+
+def motions_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Motion equal to `can(user, "committees.view_motion", motion)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    today = utcnow().date()
+    seated_today = sa.select(Seat.body_id).where(_seated_on(user, today))
+    # A session's board pack: a seat in its body today or on the day it starts (UTC), as holds_seat says.
+    session_day = sa.func.date(CommitteeSession.starts_at)
+    visible_sessions = sa.select(CommitteeSession.id).where(
+        sa.exists(
+            sa.select(Seat.id).where(
+                Seat.body_id == CommitteeSession.body_id,
+                sa.or_(_seated_on(user, today), _seated_on(user, session_day)),
+            )
+        )
+    )
+    return sa.or_(
+        sa.and_(Motion.session_id.is_(None), Motion.body_id.in_(seated_today)),
+        Motion.session_id.in_(visible_sessions),
+    )

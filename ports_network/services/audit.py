@@ -13,12 +13,14 @@ from ..extensions import db
 from ..labels import label
 from ..models import (
     AgendaItemKind,
+    AttendanceStatus,
     AuditEvent,
     BodyKind,
     CommunityRole,
     CommunityStatus,
     DataCallStatus,
     MembershipStatus,
+    MotionStatus,
     Phase,
     PortCommunity,
     ProxyRule,
@@ -28,11 +30,14 @@ from ..models import (
     Sector,
     SessionKind,
     SessionStatus,
+    SpeakerStatus,
     StakeholderType,
     SubmissionStatus,
     SupportStage,
     User,
     Visibility,
+    VoteChoice,
+    VoteMethod,
     VotingRule,
 )
 
@@ -162,6 +167,19 @@ ACTION_LABELS: dict[str, Any] = {
     "agenda_item.remove": _l("Agenda item removed"),
     "agenda_item.attach": _l("Document attached to an agenda item"),
     "agenda_item.detach": _l("Document removed from an agenda item"),
+    "committee_session.open": _l("Session opened"),
+    "committee_session.close": _l("Session closed"),
+    "committee_session.current_item": _l("Session moved to another agenda item"),
+    "committee_attendance.record": _l("Roll call answer recorded"),
+    "speaker.request": _l("Floor requested"),
+    "speaker.withdraw": _l("Floor request withdrawn"),
+    "speaker.next": _l("Floor given to the next speaker"),
+    "motion.propose": _l("Motion proposed"),
+    "motion.withdraw": _l("Motion withdrawn"),
+    "motion.open_vote": _l("Motion put to the vote"),
+    "motion.ballot": _l("Named vote cast"),
+    "motion.hand": _l("Hand recorded in a vote by show of hands"),
+    "motion.close": _l("Vote closed and counted"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -248,6 +266,24 @@ FIELD_LABELS: dict[str, Any] = {
     "presenter": _l("Presenter"),
     "time_box_minutes": _l("Time box (minutes)"),
     "position": _l("Position"),
+    "item": _l("Agenda item"),
+    "attendance": _l("Roll call"),
+    "proxy_holder": _l("Proxy held by"),
+    "speaker": _l("Speaker"),
+    "speaker_status": _l("Floor"),
+    "text": _l("Motion"),
+    "mover": _l("Moved by"),
+    "seconder": _l("Seconded by"),
+    "motion_status": _l("Status"),
+    "vote_method": _l("How the vote is taken"),
+    "eligible_votes": _l("Votes that can be cast"),
+    "choice": _l("Vote"),
+    "weight": _l("Weight (own vote and proxies)"),
+    "yes_votes": _l("Yes"),
+    "no_votes": _l("No"),
+    "abstentions": _l("Abstentions"),
+    "closes_at": _l("Closes (UTC)"),
+    "required_turnout": _l("Turnout required"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
@@ -266,6 +302,11 @@ VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "session_kind": (SessionKind,),
     "session_status": (SessionStatus,),
     "item_kind": (AgendaItemKind,),
+    "attendance": (AttendanceStatus,),
+    "motion_status": (MotionStatus,),
+    "vote_method": (VoteMethod,),
+    "choice": (VoteChoice,),
+    "speaker_status": (SpeakerStatus,),
 }
 
 
