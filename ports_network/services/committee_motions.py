@@ -63,11 +63,28 @@ def of_session(session: CommitteeSession) -> list[Motion]:
     )
 
 
+def of_body_for(user: User, body: Body, limit: int = 30) -> list[Motion]:
+    """The body's motions the person may see, newest first (the body page lists them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Motion)
+            .where(Motion.body_id == body.id, security.motions_visible_to(user))
+            .order_by(Motion.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def voting_members(body: Body, day: date) -> list[User]:
     """The people holding a voting seat in the body on that day (accounts still open), by name."""
     people = {seat.user.id: seat.user for seat in committees.seats_of(body, current_on=day) if seat.voting}
     alive = [p for p in people.values() if not p.is_deleted and not p.is_disabled]
     return sorted(alive, key=lambda p: (p.name, p.id))
+
+
+def voting_members_of_session(session: CommitteeSession) -> list[User]:
+    """The voting members convened to a session: who may move and second its motions."""
+    return voting_members(session.body, committee_sessions.session_day(session))
 
 
 def validated(body: Body, day: date, data: MotionData, session: CommitteeSession | None = None) -> dict:
@@ -230,6 +247,21 @@ def voted_ids(motion: Motion) -> set[int]:
     """Who has voted (by name or by receipt): never what they chose in a secret ballot."""
     table = SecretBallotReceipt if motion.vote_method == VoteMethod.SECRET else Ballot
     return set(db.session.scalars(sa.select(table.voter_id).where(table.motion_id == motion.id)))
+
+
+def named_ballots(motion: Motion) -> list[Ballot]:
+    """The ballots by name of a closed vote (none for a secret ballot), voters by name."""
+    if motion.vote_method == VoteMethod.SECRET or not motion.is_decided:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Ballot)
+            .join(User, User.id == Ballot.voter_id)
+            .where(Ballot.motion_id == motion.id)
+            .options(sa.orm.contains_eager(Ballot.voter))
+            .order_by(User.name, Ballot.voter_id)
+        )
+    )
 
 
 def _everyone_voted(motion: Motion) -> bool:
