@@ -45,6 +45,10 @@ def live_labels() -> dict[str, Any]:
         "speaker": _codes(SpeakerStatus),
         "text": {
             "not_recorded": _("Not recorded yet"),
+            "roll_call": _("Roll call"),
+            "no_vote": _("does not vote"),
+            "proxy_held_by": _("Proxy held by"),
+            "method": _("How the vote is taken"),
             "proxy": _("proxy with %(name)s", name="{name}"),
             "proxy_refused": _("proxy with %(name)s, not counted", name="{name}"),
             "no_proxy": _("No proxy"),
