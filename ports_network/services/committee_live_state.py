@@ -117,24 +117,25 @@ def motion_record(motion: Motion, named: list, receipts: set[int]) -> dict[str, 
     }
 
 
-def motions_of(session: CommitteeSession) -> list[dict[str, Any]]:
-    """The session's motions in the order they were proposed, withdrawn ones left out."""
+def motion_records(session: CommitteeSession, motion_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """The session's motions in the order they were proposed: all but the withdrawn ones, or exactly
+    those named (withdrawn included, so the clients showing one can take it away)."""
+    query = sa.select(Motion).where(Motion.session_id == session.id)
+    if motion_ids is None:
+        query = query.where(Motion.status != MotionStatus.WITHDRAWN)
+    else:
+        query = query.where(Motion.id.in_(motion_ids))
     motions = db.session.scalars(
-        sa.select(Motion)
-        .where(Motion.session_id == session.id, Motion.status != MotionStatus.WITHDRAWN)
-        .options(sa.orm.joinedload(Motion.mover), sa.orm.joinedload(Motion.seconder))
-        .order_by(Motion.id)
+        query.options(sa.orm.joinedload(Motion.mover), sa.orm.joinedload(Motion.seconder)).order_by(Motion.id)
     ).all()
     named, receipts = _ballots_by_motion(list(motions))
     return [motion_record(m, named[m.id], receipts[m.id]) for m in motions]
 
 
-def snapshot(session: CommitteeSession) -> dict[str, Any]:
-    """Everything the live page shows, with the revision it was read at."""
+def session_part(session: CommitteeSession) -> dict[str, Any]:
+    """The session itself: status, agenda and current item, the roll call and the quorum."""
     counted = committee_sessions.quorum_of(session)
     return {
-        "session_id": session.id,
-        "revision": session.live_revision,
         "status": session.status.value,
         "started_at": _iso(session.started_at),
         "closed_at": _iso(session.closed_at),
@@ -153,9 +154,41 @@ def snapshot(session: CommitteeSession) -> dict[str, Any]:
             "reached": counted.reached,
         },
         "people": _people(session, counted),
-        "speakers": [
-            {"id": r.id, "user_id": r.user_id, "name": _name(r.user), "status": r.status.value}
-            for r in committee_speakers.queue_of(session)
-        ],
-        "motions": motions_of(session),
     }
+
+
+def speakers_part(session: CommitteeSession) -> list[dict[str, Any]]:
+    """Who has the floor, then who waits for it."""
+    return [
+        {"id": r.id, "user_id": r.user_id, "name": _name(r.user), "status": r.status.value}
+        for r in committee_speakers.queue_of(session)
+    ]
+
+
+def snapshot(session: CommitteeSession) -> dict[str, Any]:
+    """Everything the live page shows, with the revision it was read at (the page, a join's answer)."""
+    return {
+        "session_id": session.id,
+        "revision": session.live_revision,
+        **session_part(session),
+        "speakers": speakers_part(session),
+        "motions": motion_records(session),
+    }
+
+
+SESSION, SPEAKERS = "session", "speakers"
+
+
+def update(session: CommitteeSession, parts: list[str | Motion]) -> dict[str, Any]:
+    """What changed, to push after a change: the parts named (SESSION, SPEAKERS, or motions), each read
+    now, with the revision read first. A ballot sends one motion, not the whole session: with sixty
+    attendees that keeps each push small. Clients apply a part unless they hold it at a later revision."""
+    pushed: dict[str, Any] = {"session_id": session.id, "revision": session.live_revision}
+    if SESSION in parts:
+        pushed["session"] = session_part(session)
+    if SPEAKERS in parts:
+        pushed["speakers"] = speakers_part(session)
+    motion_ids = [part.id for part in parts if isinstance(part, Motion)]
+    if motion_ids:
+        pushed["motions"] = motion_records(session, motion_ids)
+    return pushed

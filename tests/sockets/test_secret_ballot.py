@@ -102,7 +102,7 @@ def test_nothing_links_a_voter_to_a_secret_choice(app, connect_as, secret_vote, 
     assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
 
     # What the sockets carried: who has voted, then the totals; never a choice by name.
-    states = observer.events("session_state")
+    states = observer.events("session_update")
     assert len(states) == 3
     for state in states:
         pushed = state["motions"][0]

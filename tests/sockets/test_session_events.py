@@ -17,7 +17,7 @@ def _join(client, session) -> dict:
 
 
 def _latest(client) -> dict:
-    states = client.events("session_state")
+    states = client.events("session_update")
     assert states, "no state was pushed"
     return states[-1]
 
@@ -51,8 +51,9 @@ def test_the_chair_opens_the_session_and_every_attendee_sees_it(
     chair, attendee = connect_as(coordinator), connect_as(focal_point)
     assert _join(chair, convened)["ok"] and _join(attendee, convened)["ok"]
     assert chair.emit("session_open", {"session_id": convened.id}) == {"ok": True}
-    state = _latest(attendee)
-    assert state["status"] == "in_progress" and state["revision"] == 1
+    pushed = _latest(attendee)
+    assert pushed["session"]["status"] == "in_progress" and pushed["revision"] == 1
+    assert pushed["speakers"] == [] and "motions" not in pushed  # none yet
     assert convened.status == SessionStatus.IN_PROGRESS  # stored before it was pushed
 
 
@@ -66,7 +67,7 @@ def test_roll_call_quorum_and_the_current_item_reach_every_attendee(
             "session_roll_call", {"session_id": live.id, "person_id": person.id, "status": status}
         )
         assert ack == {"ok": True}
-    assert _latest(attendee)["quorum"] == {
+    assert _latest(attendee)["session"]["quorum"] == {
         "voting_seats": 3,
         "present": 1,
         "remote": 1,
@@ -76,7 +77,9 @@ def test_roll_call_quorum_and_the_current_item_reach_every_attendee(
         "reached": True,
     }
     chair.emit("session_item", {"session_id": live.id, "item_id": live.items[1].id})
-    assert _latest(attendee)["current_item_id"] == live.items[1].id
+    pushed = _latest(attendee)
+    assert pushed["session"]["current_item_id"] == live.items[1].id
+    assert "speakers" not in pushed and "motions" not in pushed  # only what changed
 
 
 @pytest.mark.parametrize(
@@ -177,9 +180,9 @@ def test_a_member_who_loses_their_seat_is_refused_and_leaves_the_channel(
     db.session.commit()
     ack = leaving.emit("motion_vote", {"motion_id": motion_id, "choice": "yes"})
     assert ack == {"ok": False, "error": "This session does not exist or you were not convened to it."}
-    leaving.events("session_state")
+    leaving.events("session_update")
     chair.emit("session_floor", {"session_id": quorate.id})
-    assert leaving.events("session_state") == []  # no longer told anything
+    assert leaving.events("session_update") == []  # no longer told anything
     assert db.session.get(Motion, motion_id).status == MotionStatus.VOTING
 
 
@@ -204,13 +207,13 @@ def test_no_payload_of_a_secret_ballot_names_a_choice(connect_as, quorate, coord
         _join(client, quorate)
     motion_id = _motion(chair, quorate, "secret")
     for client in (chair, first, second):
-        client.events("session_state")
+        client.events("session_update")
     acks = [
         first.emit("motion_vote", {"motion_id": motion_id, "choice": "no"}),
         second.emit("motion_vote", {"motion_id": motion_id, "choice": "yes"}),
     ]
     assert acks == [{"ok": True}, {"ok": True}]
-    for state in chair.events("session_state"):
+    for state in chair.events("session_update"):
         motion = state["motions"][0]
         assert motion["status"] == "voting" and motion["ballots"] == [] and motion["totals"] is None
         assert not {"no", "yes"} & set(json.dumps(motion).replace('"', " ").split())

@@ -1,9 +1,11 @@
 """Socket.IO events of the live session: the attendees' view and the officers' console.
 
 Every event is authorised again through security.py (a seat can end mid-session) and its channel is named
-by the server. A change is committed by its service first; then the session's whole state, read back from
-the database, goes to every attendee (`publish`), so a late or reconnecting client only needs the latest
-snapshot: the join acknowledgement carries it, and clients drop a snapshot older than the one they show.
+by the server. A change is committed by its service first; then the parts of the session it changed, read
+back from the database with the session's revision, go to every attendee (`publish`): the session and its
+roll call, the speakers, or one motion. A client joining or reconnecting gets the whole state in the join
+acknowledgement; clients keep each part at the latest revision they got, so a push overtaken by a later
+one (several processes) changes nothing.
 """
 
 from collections.abc import Callable
@@ -26,11 +28,30 @@ from ...services import (
 )
 from ...services.committee_motions import MotionData
 
+SESSION, SPEAKERS = committee_live_state.SESSION, committee_live_state.SPEAKERS
+DRIVE = "committees.drive_session"
+Parts = Callable[[Any], list]
 
-def publish(session: CommitteeSession) -> None:
-    """Send the session's committed state to everyone following it (every process, through the queue)."""
-    state = committee_live_state.snapshot(session)
-    socketio.emit("session_state", state, to=realtime.session_channel(session.id))
+
+def publish(session: CommitteeSession, parts: list) -> None:
+    """Send the committed parts of the session to everyone following it (every process, via the queue)."""
+    pushed = committee_live_state.update(session, parts)
+    socketio.emit("session_update", pushed, to=realtime.session_channel(session.id))
+
+
+def whole(_result: Any = None) -> list:
+    """For an opening or closing: every part (the motions are listed when published)."""
+    return [SESSION, SPEAKERS, ALL_MOTIONS]
+
+
+ALL_MOTIONS = "all_motions"
+
+
+def expand(session: CommitteeSession, parts: list) -> list:
+    """The parts to publish, with "every motion" spelled out."""
+    if ALL_MOTIONS not in parts:
+        return parts
+    return [part for part in parts if part != ALL_MOTIONS] + committee_motions.of_session(session)
 
 
 def _refused(error: str) -> dict[str, Any]:
@@ -65,19 +86,30 @@ def join(data: Any) -> dict[str, Any]:
     return {"ok": True, "state": committee_live_state.snapshot(session)}
 
 
-def _act(session: CommitteeSession | None, action: str, target: Any, change: Callable[[], Any]) -> dict:
-    """Authorise `action` on `target`, apply the change through its service, then tell every attendee."""
+def _act(
+    session: CommitteeSession | None, action: str, target: Any, change: Callable[[], Any], parts: Parts
+) -> dict:
+    """Authorise `action` on `target`, apply the change through its service, then push the parts it
+    changed (`parts` of the change's result) to every attendee."""
     if not _following(session):
         return _not_found()
     if not security.can(current_user, action, target):
         return _refused(_("You are not allowed to do this."))
     try:
-        change()
+        result = change()
     except DomainError as error:
         db.session.rollback()
         return _refused(str(error.message))
-    publish(session)
+    publish(session, expand(session, parts(result)))
     return {"ok": True}
+
+
+def _session_only(_result: Any = None) -> list:
+    return [SESSION]
+
+
+def _speakers_only(_result: Any = None) -> list:
+    return [SPEAKERS]
 
 
 def _session_of(data: Any) -> CommitteeSession | None:
@@ -97,20 +129,20 @@ def _text(data: Any, key: str) -> str:
 def open_session(data: Any) -> dict:
     """The chair opens the convened session."""
     s = _session_of(data)
-    return _act(s, "committees.drive_session", s, lambda: committee_live.open_session(current_user, s))
+    return _act(s, DRIVE, s, lambda: committee_live.open_session(current_user, s), whole)
 
 
 def close_session(data: Any) -> dict:
     """The chair closes the session."""
     s = _session_of(data)
-    return _act(s, "committees.drive_session", s, lambda: committee_live.close_session(current_user, s))
+    return _act(s, DRIVE, s, lambda: committee_live.close_session(current_user, s), whole)
 
 
 def take_up(data: Any) -> dict:
     """The chair moves to an agenda item (none: `item_id` 0 or missing)."""
     s = _session_of(data)
     item_id = _id(data, "item_id")
-    return _act(s, "committees.drive_session", s, lambda: committee_live.take_up(current_user, s, item_id))
+    return _act(s, DRIVE, s, lambda: committee_live.take_up(current_user, s, item_id), _session_only)
 
 
 def roll_call(data: Any) -> dict:
@@ -123,32 +155,38 @@ def roll_call(data: Any) -> dict:
     def record() -> None:
         committee_live.record_attendance(current_user, s, person, AttendanceStatus(status), holder)
 
-    return _act(s, "committees.drive_session", s, record)
+    return _act(s, DRIVE, s, record, _session_only)
 
 
 def request_floor(data: Any) -> dict:
     """A seat holder asks for the floor."""
     s = _session_of(data)
-    return _act(s, "committees.request_floor", s, lambda: committee_speakers.request_floor(current_user, s))
+    ask = lambda: committee_speakers.request_floor(current_user, s)  # noqa: E731
+    return _act(s, "committees.request_floor", s, ask, _speakers_only)
 
 
 def withdraw_floor(data: Any) -> dict:
     """A speaker leaves the queue or yields the floor."""
     s = _session_of(data)
-    return _act(s, "committees.attend_session", s, lambda: committee_speakers.withdraw(current_user, s))
+    leave = lambda: committee_speakers.withdraw(current_user, s)  # noqa: E731
+    return _act(s, "committees.attend_session", s, leave, _speakers_only)
 
 
 def next_speaker(data: Any) -> dict:
     """The chair gives the floor to the next in line."""
     s = _session_of(data)
-    return _act(s, "committees.drive_session", s, lambda: committee_speakers.next_speaker(current_user, s))
+    return _act(s, DRIVE, s, lambda: committee_speakers.next_speaker(current_user, s), _speakers_only)
+
+
+def _the_motion(motion: Any) -> list:
+    return [motion]
 
 
 def propose_motion(data: Any) -> dict:
     """An officer records a motion with its mover and seconder."""
     s = _session_of(data)
     motion = MotionData(_text(data, "text"), _id(data, "mover_id"), _id(data, "seconder_id"))
-    return _act(s, "committees.drive_session", s, lambda: committee_motions.propose(current_user, s, motion))
+    return _act(s, DRIVE, s, lambda: committee_motions.propose(current_user, s, motion), _the_motion)
 
 
 def open_vote(data: Any) -> dict:
@@ -157,15 +195,15 @@ def open_vote(data: Any) -> dict:
     method = _text(data, "method")
     if method not in set(VoteMethod):
         return _refused(_("Choose how the vote is taken."))
-    return _act(
-        s, "committees.drive_session", s, lambda: committee_motions.open_vote(current_user, motion, method)
-    )
+    change = lambda: committee_motions.open_vote(current_user, motion, method)  # noqa: E731
+    return _act(s, DRIVE, s, change, lambda _result: [motion])
 
 
 def withdraw_motion(data: Any) -> dict:
     """An officer withdraws a motion not yet voted on."""
     motion, s = _motion_of(data)
-    return _act(s, "committees.drive_session", s, lambda: committee_motions.withdraw(current_user, motion))
+    change = lambda: committee_motions.withdraw(current_user, motion)  # noqa: E731
+    return _act(s, DRIVE, s, change, lambda _result: [motion])
 
 
 def vote(data: Any) -> dict:
@@ -174,7 +212,8 @@ def vote(data: Any) -> dict:
     choice = _text(data, "choice")
     if choice not in set(VoteChoice):
         return _refused(_("Choose yes, no or abstain."))
-    return _act(s, "committees.vote", motion, lambda: committee_motions.cast(current_user, motion, choice))
+    change = lambda: committee_motions.cast(current_user, motion, choice)  # noqa: E731
+    return _act(s, "committees.vote", motion, change, lambda _result: [motion])
 
 
 def record_hand(data: Any) -> dict:
@@ -187,13 +226,14 @@ def record_hand(data: Any) -> dict:
     def record() -> None:
         committee_motions.record_hand(current_user, motion, voter, VoteChoice(choice))
 
-    return _act(s, "committees.drive_session", s, record)
+    return _act(s, DRIVE, s, record, lambda _result: [motion])
 
 
 def close_vote(data: Any) -> dict:
     """An officer closes the vote: the result is counted and announced to all."""
     motion, s = _motion_of(data)
-    return _act(s, "committees.drive_session", s, lambda: committee_motions.close_vote(current_user, motion))
+    change = lambda: committee_motions.close_vote(current_user, motion)  # noqa: E731
+    return _act(s, DRIVE, s, change, lambda _result: [motion])
 
 
 EVENTS = {

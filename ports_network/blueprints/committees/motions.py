@@ -43,7 +43,7 @@ def motion_post(motion_id: int, action: str, change: Callable[[Motion], Any], do
         flash_result(error.message, ok=False)
     else:
         if motion.session is not None:
-            publish(motion.session)
+            publish(motion.session, [motion])
         flash_result(done)
     return back_to(motion)
 

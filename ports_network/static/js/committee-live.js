@@ -1,8 +1,10 @@
 // Live session: progressive enhancement of the live page, which works without this file through forms.
-// After every stored change the server pushes the session's whole state; this script draws it, and sends
-// the console's actions (officers) and the attendees' requests and votes as Socket.IO events. A snapshot
-// older than the one shown (by revision) is ignored; on reconnecting, the join acknowledgement brings the
-// latest one. Every string shown comes translated from the page (#live-labels); no inline script (CSP).
+// After every stored change the server pushes the parts of the session it changed (the session and its
+// roll call, the speakers, or one motion) with the session's revision; this script merges and draws them,
+// and sends the console's actions (officers) and the attendees' requests and votes as Socket.IO events.
+// Each part is kept at the latest revision received, so a push overtaken by a later one changes nothing;
+// on (re)connecting, the join acknowledgement brings the whole state. Every string shown comes translated
+// from the page (#live-labels); no inline script (CSP).
 (() => {
   "use strict";
 
@@ -236,8 +238,46 @@
     announcement.hidden = false;
   }
 
-  function draw(next) {
-    if (next.session_id !== sessionId || next.revision < state.revision) return;
+  const SESSION_KEYS = ["status", "started_at", "closed_at", "current_item_id", "items", "quorum", "people"];
+  const seen = { session: state.revision, speakers: state.revision }; // part -> revision shown
+  state.motions.forEach((motion) => (seen[`motion-${motion.id}`] = state.revision));
+
+  function newer(part, revision) {
+    if (seen[part] !== undefined && seen[part] > revision) return false;
+    seen[part] = revision;
+    return true;
+  }
+
+  function merged(update) {
+    // The state with the update's parts in it, each unless already held at a later revision.
+    const next = { ...state, motions: state.motions.slice() };
+    if (update.session && newer("session", update.revision)) SESSION_KEYS.forEach((key) => (next[key] = update.session[key]));
+    if (update.speakers && newer("speakers", update.revision)) next.speakers = update.speakers;
+    (update.motions || []).forEach((motion) => {
+      if (!newer(`motion-${motion.id}`, update.revision)) return;
+      const at = next.motions.findIndex((m) => m.id === motion.id);
+      if (motion.status === "withdrawn") {
+        if (at >= 0) next.motions.splice(at, 1);
+      } else if (at >= 0) next.motions[at] = motion;
+      else next.motions.push(motion);
+    });
+    next.motions.sort((a, b) => a.id - b.id);
+    next.revision = Math.max(state.revision, update.revision);
+    return next;
+  }
+
+  function whole(snapshot) {
+    // A join's answer: every part, as an update holding them all.
+    const { speakers, motions, session_id, revision, ...session } = snapshot;
+    const update = { session_id, revision, session, speakers, motions };
+    const absent = state.motions.filter((m) => !motions.some((n) => n.id === m.id)); // withdrawn meanwhile
+    absent.forEach((m) => update.motions.push({ ...m, status: "withdrawn" }));
+    return update;
+  }
+
+  function draw(update) {
+    if (update.session_id !== sessionId) return;
+    const next = merged(update);
     if (next.status !== root.dataset.status) {
       window.location.reload(); // opened or closed: the page's layout changes with the session's status
       return;
@@ -276,16 +316,16 @@
       }
       connection.textContent = T.online;
       root.dataset.connection = "online";
-      draw(ack.state);
+      draw(whole(ack.state));
     });
   });
   socket.on("disconnect", () => {
     connection.textContent = T.offline;
     root.dataset.connection = "offline";
   });
-  socket.on("session_state", draw);
+  socket.on("session_update", draw);
 
   wireMotionForm();
-  draw(state);
+  draw(whole(state));
   socket.connect();
 })();
