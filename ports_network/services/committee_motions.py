@@ -197,14 +197,6 @@ def open_vote(actor: User, motion: Motion, method: VoteMethod) -> None:
 # --- ballots ------------------------------------------------------------------------------------------
 
 
-def weight_of(person_id: int, motion: Motion) -> int | None:
-    """What the person's vote weighs: 1 between sessions, else 1 plus the proxies they carry (None: they
-    are not a voting member present or remote)."""
-    if motion.between_sessions:
-        return 1
-    return committee_sessions.quorum_of(motion.session).weights.get(person_id)
-
-
 def _lock_open(motion: Motion) -> None:
     """Hold the motion's row while it is still being voted on (a conditional UPDATE), or refuse: ballots
     and the closing queue on it, so no ballot lands after the count."""
@@ -264,17 +256,20 @@ def named_ballots(motion: Motion) -> list[Ballot]:
     )
 
 
-def _everyone_voted(motion: Motion) -> bool:
+def _electorate(motion: Motion) -> dict[int, int]:
+    """Who may vote on the motion now, with the weight of each vote: the voting members between sessions
+    (1 each); in a session, those present or remote, with the proxies they carry."""
     if motion.between_sessions:
-        expected = {p.id for p in voting_members(motion.body, utcnow().date())}
-    else:
-        expected = set(committee_sessions.quorum_of(motion.session).weights)
-    return expected <= voted_ids(motion)
+        return dict.fromkeys((p.id for p in voting_members(motion.body, utcnow().date())), 1)
+    return committee_sessions.quorum_of(motion.session).weights
 
 
 def cast(actor: User, motion: Motion, choice: VoteChoice) -> bool:
     """Cast the actor's electronic vote (named or secret), once; the vote closes by itself when every
-    eligible member has voted. Returns whether the motion is decided now."""
+    eligible member has voted. Returns whether the motion is decided now.
+
+    The last named ballot and the count are one transaction. A secret ballot's count is always a
+    transaction of its own, so the tally rows never end up written by a voter's transaction."""
     if motion.status != MotionStatus.VOTING:
         raise DomainError(
             _("This vote is closed.") if motion.is_decided else _("This motion is not being voted on.")
@@ -282,25 +277,32 @@ def cast(actor: User, motion: Motion, choice: VoteChoice) -> bool:
     if not security.can(actor, "committees.vote", motion):
         raise NotAllowed(_("You cannot vote on this motion."))
     choice = VoteChoice(choice)
-    weight = weight_of(actor.id, motion)
+    electorate = _electorate(motion)
+    weight = electorate.get(actor.id)
     if weight is None:
         raise NotAllowed(_("You cannot vote on this motion."))
+    secret = motion.vote_method == VoteMethod.SECRET
     with _one_ballot():
-        _lock_open(motion)
-        if motion.vote_method == VoteMethod.SECRET:
+        _lock_open(motion)  # ballots of a motion queue here: the last one sees every other
+        if secret:
             _cast_secret(motion, actor, choice, weight)
         else:
             db.session.add(Ballot(motion_id=motion.id, voter_id=actor.id, choice=choice, weight=weight))
             new = {"person": actor.name, "choice": choice, "weight": weight}
             audit.record(actor, "motion.ballot", motion, new=new)
-        if motion.session is not None:
+            db.session.flush()
+        everyone = set(electorate) <= voted_ids(motion)
+        if everyone and not secret:
+            _count(None, motion)
+        elif motion.session is not None:
             bump(motion.session)
-    if _everyone_voted(motion):
+    if everyone and secret:
         try:
             close_vote(None, motion)
-        except DomainError:  # the last two ballots both saw everyone had voted; one closed it
+        except DomainError:  # closed meanwhile by an officer
             db.session.rollback()
-    db.session.refresh(motion)
+    elif everyone:
+        announce(motion)
     return motion.is_decided
 
 
@@ -310,7 +312,7 @@ def record_hand(actor: User, motion: Motion, voter_id: int, choice: VoteChoice) 
     if session is None or motion.vote_method != VoteMethod.SHOW_OF_HANDS:
         raise DomainError(_("Hands are recorded only in a vote by show of hands."))
     ensure_driver(actor, session)
-    weight = weight_of(voter_id, motion)
+    weight = _electorate(motion).get(voter_id)
     if weight is None:
         raise DomainError(_("Only voting members present or remote vote."), field="voter_id")
     with _one_ballot():
@@ -346,6 +348,28 @@ def totals_of(motion: Motion) -> vote_count.Totals:
     return vote_count.totals((choice.value, int(weight)) for choice, weight in rows)
 
 
+def _count(actor: User | None, motion: Motion) -> vote_count.Outcome:
+    """Count the votes of a motion whose row the caller holds, and store the result (no commit)."""
+    outcome = vote_count.decide(motion.voting_rule.value, totals_of(motion), motion.required_turnout)
+    motion.status, motion.closed_at = MotionStatus(outcome.status), utcnow()
+    motion.yes_votes, motion.no_votes = outcome.totals.yes, outcome.totals.no
+    motion.abstentions = outcome.totals.abstain
+    if motion.vote_method == VoteMethod.SECRET:
+        # Rewritten by the closing transaction: the rows no longer carry the last voters' transactions.
+        db.session.execute(
+            sa.update(SecretTally)
+            .where(SecretTally.motion_id == motion.id)
+            .values(votes=SecretTally.votes)
+            .execution_options(synchronize_session=False)
+        )
+    counted = {"yes_votes": motion.yes_votes, "no_votes": motion.no_votes, "abstentions": motion.abstentions}
+    new = {"motion_status": motion.status, **counted}
+    audit.record(actor, "motion.close", motion, old={"motion_status": "voting"}, new=new)
+    if motion.session is not None:
+        bump(motion.session)
+    return outcome
+
+
 def close_vote(actor: User | None, motion: Motion) -> vote_count.Outcome:
     """Count the votes by the rule fixed at the opening and announce the result (None: closed by the
     platform, at the deadline or when everyone had voted)."""
@@ -353,35 +377,15 @@ def close_vote(actor: User | None, motion: Motion) -> vote_count.Outcome:
         _ensure_runs(actor, motion)
     with one_writer(db.session):
         _lock_open(motion)
-        outcome = vote_count.decide(motion.voting_rule.value, totals_of(motion), motion.required_turnout)
-        motion.status, motion.closed_at = MotionStatus(outcome.status), utcnow()
-        motion.yes_votes, motion.no_votes = outcome.totals.yes, outcome.totals.no
-        motion.abstentions = outcome.totals.abstain
-        if motion.vote_method == VoteMethod.SECRET:
-            # Rewritten by the closing transaction: the rows no longer carry the last voters' transactions.
-            db.session.execute(
-                sa.update(SecretTally)
-                .where(SecretTally.motion_id == motion.id)
-                .values(votes=SecretTally.votes)
-                .execution_options(synchronize_session=False)
-            )
-        counted = {
-            "yes_votes": motion.yes_votes,
-            "no_votes": motion.no_votes,
-            "abstentions": motion.abstentions,
-        }
-        audit.record(
-            actor,
-            "motion.close",
-            motion,
-            old={"motion_status": "voting"},
-            new={"motion_status": motion.status, **counted},
-        )
-        if motion.session is not None:
-            bump(motion.session)
+        outcome = _count(actor, motion)
         db.session.commit()
-    if motion.between_sessions:
+    announce(motion)
+    return outcome
+
+
+def announce(motion: Motion) -> None:
+    """Tell the members the result of a vote between sessions (a session's attendees see it live)."""
+    if motion.between_sessions and motion.is_decided:
         from .committee_vote_notices import announce_result  # the notices build on this module
 
         announce_result(motion)
-    return outcome
