@@ -47,9 +47,35 @@ CHOICES = ("yes", "no", "abstain")
 TARGET_P95_MS = 200
 
 
+def _committee(chair, attendees: int) -> tuple:
+    """A committee chaired by `chair` with `attendees` voting members sharing the chair's password."""
+    from datetime import timedelta
+
+    from ports_network.extensions import db
+    from ports_network.models import Body, BodyKind, Seat, SeatRole, User
+    from ports_network.models.base import utcnow
+
+    start = utcnow().date() - timedelta(days=30)
+    body = Body(kind=BodyKind.TECHNICAL_COMMITTEE, name={"en": "Bench committee"}, term_start=start)
+    people = [
+        User(
+            email=f"bench{n:03d}@bench.example",
+            name=f"Bench member {n:03d}",
+            password_hash=chair.password_hash,
+            email_confirmed_at=utcnow(),
+        )
+        for n in range(attendees)
+    ]
+    db.session.add_all([body, *people])
+    for person in [chair, *people]:
+        role = SeatRole.CHAIR if person is chair else SeatRole.MEMBER
+        db.session.add(Seat(body=body, user=person, role=role, start_date=start))
+    return body, people
+
+
 def populate(attendees: int) -> dict:
-    """In the platform's database (DATABASE_URL): a committee chaired by the Callao coordinator with
-    `attendees` voting members sharing the chair's password, a session opened, everyone present."""
+    """In the platform's database (DATABASE_URL): the committee, a session of it opened by the chair
+    through the services, everyone present."""
     from datetime import timedelta
 
     import sqlalchemy as sa
@@ -59,11 +85,7 @@ def populate(attendees: int) -> dict:
     from ports_network.models import (
         AgendaItem,
         AttendanceStatus,
-        Body,
-        BodyKind,
         CommitteeSession,
-        Seat,
-        SeatRole,
         SessionKind,
         SessionStatus,
         User,
@@ -71,30 +93,9 @@ def populate(attendees: int) -> dict:
     from ports_network.models.base import utcnow
     from ports_network.services import committee_live, rooms
 
-    app = create_app("development")
-    with app.app_context():
+    with create_app("development").app_context():
         chair = db.session.scalars(sa.select(User).where(User.email == CHAIR)).one()
-        start = utcnow().date() - timedelta(days=30)
-        body = Body(kind=BodyKind.TECHNICAL_COMMITTEE, name={"en": "Bench committee"}, term_start=start)
-        people = [
-            User(
-                email=f"bench{n:03d}@bench.example",
-                name=f"Bench member {n:03d}",
-                password_hash=chair.password_hash,
-                email_confirmed_at=utcnow(),
-            )
-            for n in range(attendees)
-        ]
-        db.session.add_all([body, *people])
-        db.session.add_all(
-            Seat(
-                body=body,
-                user=person,
-                role=SeatRole.CHAIR if person is chair else SeatRole.MEMBER,
-                start_date=start,
-            )
-            for person in [chair, *people]
-        )
+        body, people = _committee(chair, attendees)
         session = CommitteeSession(
             body=body,
             title="Bench session",

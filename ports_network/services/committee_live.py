@@ -153,6 +153,22 @@ def _check_proxy(session: CommitteeSession, person_id: int, status: AttendanceSt
         raise DomainError(PROXY_MESSAGES[problem](), field="proxy_holder_id")
 
 
+def _answer_of(session: CommitteeSession, person_id: int) -> Attendance:
+    """The person's roll-call row in the session, or a new one."""
+    return db.session.scalar(
+        sa.select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == person_id)
+    ) or Attendance(session_id=session.id, user_id=person_id)
+
+
+def _store(row: Attendance) -> None:
+    db.session.add(row)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # two officers recorded the same person's first answer at once
+        db.session.rollback()
+        raise DomainError(_("The roll call changed meanwhile; look again and retry.")) from None
+
+
 def record_attendance(
     actor: User,
     session: CommitteeSession,
@@ -171,14 +187,11 @@ def record_attendance(
     status = AttendanceStatus(status)
     if proxy_holder_id is not None:
         _check_proxy(session, person_id, status, proxy_holder_id)
-    row = db.session.scalar(
-        sa.select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == person_id)
-    ) or Attendance(session_id=session.id, user_id=person_id)
+    row = _answer_of(session, person_id)
     old = {"attendance": row.status, "proxy_holder": row.proxy_holder.name if row.proxy_holder else None}
     row.seat_id, row.status, row.proxy_holder_id = seat.id, status, proxy_holder_id
     row.recorded_by_id, row.recorded_at = actor.id, utcnow()
-    db.session.add(row)
-    db.session.flush()
+    _store(row)
     holder = db.session.get(User, proxy_holder_id) if proxy_holder_id else None
     new = {"person": seat.user.name, "attendance": status, "proxy_holder": holder.name if holder else None}
     audit.record(actor, "committee_attendance.record", row, old=old, new=new)
