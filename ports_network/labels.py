@@ -17,6 +17,7 @@ from .models import (
     MailStatus,
     MembershipStatus,
     MinutesStatus,
+    MotionStatus,
     Phase,
     ProxyRule,
     QuorumRule,
@@ -25,11 +26,14 @@ from .models import (
     Sector,
     SessionKind,
     SessionStatus,
+    SpeakerStatus,
     StakeholderType,
     SubmissionStatus,
     SupportStage,
     VersionOrigin,
     Visibility,
+    VoteChoice,
+    VoteMethod,
     VotingRule,
 )
 
@@ -139,6 +143,22 @@ LABELS: dict[Enum, object] = {
     VersionOrigin.EDITED: _l("Edited"),
     VersionOrigin.AMENDMENT: _l("Amendment accepted"),
     ActionItemStatus.DONE: _l("Done"),
+    # "rejected" and "withdrawn" share the labels of the requests to join (same values, one entry).
+    MotionStatus.PROPOSED: _l("Proposed"),
+    MotionStatus.VOTING: _l("Being voted on"),
+    MotionStatus.CARRIED: _l("Carried"),
+    MotionStatus.REJECTED: _l("Rejected"),
+    MotionStatus.WITHDRAWN: _l("Withdrawn"),
+    MotionStatus.NO_QUORUM: _l("Not decided: turnout too low"),
+    VoteMethod.SHOW_OF_HANDS: _l("Show of hands (recorded by name)"),
+    VoteMethod.NAMED: _l("Named electronic vote"),
+    VoteMethod.SECRET: _l("Secret ballot"),
+    VoteChoice.YES: _l("Yes"),
+    VoteChoice.NO: _l("No"),
+    VoteChoice.ABSTAIN: _l("Abstain"),
+    SpeakerStatus.WAITING: _l("Waiting"),
+    SpeakerStatus.SPEAKING: _l("Has the floor"),
+    SpeakerStatus.DONE: _l("Spoke"),
 }
 
 

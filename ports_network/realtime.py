@@ -36,6 +36,11 @@ def room_channel(room_id: int) -> str:
     return f"{ROOM_CHANNEL_PREFIX}{room_id}"
 
 
+def session_channel(session_id: int) -> str:
+    """The Socket.IO room of a governance session's live view, computed on the server only."""
+    return f"session-{session_id}"
+
+
 def user_channel(user_id: int) -> str:
     """The Socket.IO room holding every socket of one person in this process."""
     return f"user-{user_id}"

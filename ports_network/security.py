@@ -53,6 +53,7 @@ from .models.committee import (
     agenda_item_document,
 )
 from .models.committee_minutes import MinutesStatus
+from .models.committee_vote import Motion, MotionStatus, VoteMethod
 
 Predicate = Callable[[Any, Any], bool]
 
@@ -463,6 +464,55 @@ def _may_update_action_item(user: Any, item: ActionItem) -> bool:
     return is_signed_in(user) and (item.owner_id == user.id or _runs_body(user, item.body))
 
 
+# --- Live sessions, motions and votes ------------------------------------------------------------------
+
+ELECTRONIC = frozenset({VoteMethod.NAMED, VoteMethod.SECRET})
+
+
+def _drives_session(user: Any, session: CommitteeSession) -> bool:
+    # The chair, vice-chair and secretary (and the Secretariat) run the console; services check the state.
+    return _runs_body(user, session.body)
+
+
+def _seat_roles_for(user: Any, session: CommitteeSession) -> set[SeatRole]:
+    return holds_seat(user, session.body, session.starts_at.date())
+
+
+def _may_request_floor(user: Any, session: CommitteeSession) -> bool:
+    # Every seat holder convened, observers too (they speak, they do not vote), while the session runs.
+    return session.status == SessionStatus.IN_PROGRESS and bool(_seat_roles_for(user, session))
+
+
+def _may_vote(user: Any, motion: Motion) -> bool:
+    # An electronic vote that is open; between sessions every voting seat holder, in session the voting
+    # members the roll call has present or remote (their proxies are counted as weights by the service).
+    if not is_signed_in(user) or motion.status != MotionStatus.VOTING or motion.vote_method not in ELECTRONIC:
+        return False
+    if motion.between_sessions:
+        return bool(holds_seat(user, motion.body) - {SeatRole.OBSERVER})
+    session = motion.session
+    if session is None or session.status != SessionStatus.IN_PROGRESS:
+        return False
+    return bool(_seat_roles_for(user, session) - {SeatRole.OBSERVER}) and attended(user, session)
+
+
+def _may_view_motion(user: Any, motion: Motion) -> bool:
+    # A session's motions go with its board pack; those put between sessions to the body's seat holders.
+    if motion.session is not None:
+        return _may_view_session(user, motion.session)
+    return is_secretariat(user) or bool(holds_seat(user, motion.body))
+
+
+def _may_propose_motion(user: Any, body: Body) -> bool:
+    # Motions put to the members between sessions (in a session they go through the console).
+    return body.is_active and _runs_body(user, body)
+
+
+def _may_run_motion(user: Any, motion: Motion) -> bool:
+    # Who puts a motion to the vote, withdraws it, records hands and closes the vote: the officers.
+    return _runs_body(user, motion.body)
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -537,6 +587,14 @@ POLICY: dict[str, Predicate] = {
     "action_items.edit": _may_edit_action_item,
     "action_items.update_status": _may_update_action_item,
     "action_items.follow_community": _member_of,
+    "committees.attend_session": _may_view_session,
+    "committees.drive_session": _drives_session,
+    "committees.request_floor": _may_request_floor,
+    "committees.propose_motion": _may_propose_motion,
+    "committees.run_motion": _may_run_motion,
+    "committees.view_motion": _may_view_motion,
+    "committees.vote": _may_vote,
+    "committees.list_votes": _signed_in,
 }
 
 
@@ -657,12 +715,39 @@ def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
     return Body.status == BodyStatus.ACTIVE
 
 
-def _seated_today(user: Any) -> sa.Select:
-    today = utcnow().date()
-    return sa.select(Seat.body_id).where(
+def _seated_on(user: Any, day: Any) -> sa.ColumnElement[bool]:
+    """SQL: a seat of the user held on `day` (a date, or a SQL expression giving one)."""
+    return sa.and_(
         Seat.user_id == user.id,
-        Seat.start_date <= today,
-        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+        Seat.start_date <= day,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= day),
+    )
+
+
+def _seated_today(user: Any) -> sa.Select:
+    """SQL: the bodies where the user holds a seat today."""
+    return sa.select(Seat.body_id).where(_seated_on(user, utcnow().date()))
+
+
+def _board_pack_sessions(user: Any) -> sa.Select:
+    """SQL: the sessions whose board pack the user sees: a seat in the body today or on the day the session
+    starts (UTC), as `holds_seat` says."""
+    session_day = sa.func.date(CommitteeSession.starts_at)
+    held = sa.or_(_seated_on(user, utcnow().date()), _seated_on(user, session_day))
+    return sa.select(CommitteeSession.id).where(
+        sa.exists(sa.select(Seat.id).where(Seat.body_id == CommitteeSession.body_id, held))
+    )
+
+
+def motions_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Motion equal to `can(user, "committees.view_motion", motion)`."""
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return sa.false()
+    return sa.or_(
+        sa.and_(Motion.session_id.is_(None), Motion.body_id.in_(_seated_today(user))),
+        Motion.session_id.in_(_board_pack_sessions(user)),
     )
 
 
@@ -672,20 +757,7 @@ def minutes_visible_to(user: Any) -> sa.ColumnElement[bool]:
         return sa.true()
     if not is_signed_in(user):
         return sa.false()
-    # The session's board pack: seats held today or on the session's (UTC) day.
-    session_day = sa.func.date(CommitteeSession.starts_at)
-    held = sa.select(CommitteeSession.id).where(
-        sa.or_(
-            CommitteeSession.body_id.in_(_seated_today(user)),
-            sa.exists().where(
-                Seat.body_id == CommitteeSession.body_id,
-                Seat.user_id == user.id,
-                Seat.start_date <= session_day,
-                sa.or_(Seat.end_date.is_(None), Seat.end_date >= session_day),
-            ),
-        )
-    )
-    visible = CommitteeMinutes.session_id.in_(held)
+    visible = CommitteeMinutes.session_id.in_(_board_pack_sessions(user))
     if is_network_member(user):
         visible = sa.or_(visible, CommitteeMinutes.status == MinutesStatus.APPROVED)
     return visible

@@ -19,7 +19,7 @@ from ports_network.models import CommunityRole
 from . import factories
 
 # Fixtures kept beside the helpers they use, for every test folder.
-pytest_plugins = ("tests.stored_results",)
+pytest_plugins = ("tests.stored_results", "tests.live_sessions")
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 REDIS_SUITES = ("tests/redis/", "tests/multiprocess/")

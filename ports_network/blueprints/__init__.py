@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount every feature blueprint (and the rooms' Socket.IO handlers)."""
+    """Mount every feature blueprint (and the Socket.IO handlers of rooms and live sessions)."""
     from .account import bp as account
     from .action_items import bp as action_items
     from .admin import bp as admin
@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import docs_bp as api_docs
     from .auth import bp as auth
     from .committees import bp as committees
+    from .committees.live_events import register_events as register_session_events
     from .communities import bp as communities
     from .directory import bp as directory
     from .files import bp as files
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files, url_prefix="/files")
     app.register_blueprint(rooms, url_prefix="/rooms")
     register_room_events()
+    register_session_events()
     app.register_blueprint(submissions, url_prefix="/index")
     app.register_blueprint(results, url_prefix="/results")
     app.register_blueprint(admin, url_prefix="/admin")

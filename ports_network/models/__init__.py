@@ -21,6 +21,7 @@ from .committee import (
     VotingRule,
     agenda_item_document,
 )
+from .committee_live import SpeakerRequest, SpeakerStatus
 from .committee_minutes import (
     AmendmentStatus,
     CommitteeMinutes,
@@ -143,6 +144,8 @@ __all__ = [
     "Sector",
     "SessionKind",
     "SessionStatus",
+    "SpeakerRequest",
+    "SpeakerStatus",
     "StakeholderType",
     "StoredFile",
     "StoredMedian",

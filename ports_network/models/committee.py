@@ -2,7 +2,7 @@
 and the attendance a roll call records (DOMAIN.md "Governance bodies").
 
 Motions, votes, minutes and action items (issue 6, part 2) hang off CommitteeSession, AgendaItem, Seat and
-Attendance as new tables; nothing here has to change for them.
+Attendance as new tables; the live console adds the session's own live state (opened, closed, current item).
 """
 
 import enum
@@ -229,12 +229,25 @@ class CommitteeSession(TimestampMixin, db.Model):
     # RFC 5545 SEQUENCE: raised each time invitations already sent are revised (new time, cancellation).
     ical_sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    # The live session: when the chair opened and closed it, the agenda item under discussion, and a
+    # counter raised by every change of its live state (clients drop a snapshot older than one they have).
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # use_alter: items point at their session and the session at one item, a cycle only ALTER can close.
+    current_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("committee_agenda_item.id", ondelete="SET NULL", use_alter=True)
+    )
+    live_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     body: Mapped[Body] = relationship()
     created_by: Mapped[User | None] = relationship()
     items: Mapped[list["AgendaItem"]] = relationship(
-        back_populates="session", order_by="AgendaItem.position", cascade="all, delete-orphan"
+        back_populates="session",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+        foreign_keys="AgendaItem.session_id",
     )
+    current_item: Mapped["AgendaItem | None"] = relationship(foreign_keys=[current_item_id], post_update=True)
 
     __table_args__ = (
         sa.CheckConstraint("duration_minutes > 0", name="positive_duration"),
@@ -254,6 +267,11 @@ class CommitteeSession(TimestampMixin, db.Model):
         if self.quorum_rule is not None:
             return self.quorum_rule, self.quorum_count
         return self.body.quorum_rule, self.body.quorum_count
+
+    @property
+    def is_live(self) -> bool:
+        """Opened by the chair and not closed yet: the console drives it."""
+        return self.status == SessionStatus.IN_PROGRESS
 
 
 agenda_item_document = sa.Table(
@@ -283,7 +301,7 @@ class AgendaItem(TimestampMixin, db.Model):
     time_box_minutes: Mapped[int | None]
     description: Mapped[str | None] = mapped_column(sa.Text)  # markdown
 
-    session: Mapped[CommitteeSession] = relationship(back_populates="items")
+    session: Mapped[CommitteeSession] = relationship(back_populates="items", foreign_keys=[session_id])
     presenter: Mapped[User | None] = relationship()
     documents: Mapped[list[StoredFile]] = relationship(secondary=agenda_item_document, order_by=StoredFile.id)
 

@@ -14,6 +14,7 @@ from ..labels import label
 from ..models import (
     ActionItemStatus,
     AgendaItemKind,
+    AttendanceStatus,
     AuditEvent,
     BodyKind,
     CommunityRole,
@@ -21,6 +22,7 @@ from ..models import (
     DataCallStatus,
     MembershipStatus,
     MinutesStatus,
+    MotionStatus,
     Phase,
     PortCommunity,
     ProxyRule,
@@ -30,11 +32,14 @@ from ..models import (
     Sector,
     SessionKind,
     SessionStatus,
+    SpeakerStatus,
     StakeholderType,
     SubmissionStatus,
     SupportStage,
     User,
     Visibility,
+    VoteChoice,
+    VoteMethod,
     VotingRule,
 )
 
@@ -176,6 +181,19 @@ ACTION_LABELS: dict[str, Any] = {
     "action_item.create": _l("Action item created"),
     "action_item.update": _l("Action item changed"),
     "action_item.status": _l("Action item status changed"),
+    "committee_session.open": _l("Session opened"),
+    "committee_session.close": _l("Session closed"),
+    "committee_session.current_item": _l("Session moved to another agenda item"),
+    "committee_attendance.record": _l("Roll call answer recorded"),
+    "speaker.request": _l("Floor requested"),
+    "speaker.withdraw": _l("Floor request withdrawn"),
+    "speaker.next": _l("Floor given to the next speaker"),
+    "motion.propose": _l("Motion proposed"),
+    "motion.withdraw": _l("Motion withdrawn"),
+    "motion.open_vote": _l("Motion put to the vote"),
+    "motion.ballot": _l("Named vote cast"),
+    "motion.hand": _l("Hand recorded in a vote by show of hands"),
+    "motion.close": _l("Vote closed and counted"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -268,6 +286,24 @@ FIELD_LABELS: dict[str, Any] = {
     "hash": _l("SHA-256"),
     "due_date": _l("Due date"),
     "completed_on": _l("Completed on"),
+    "item": _l("Agenda item"),
+    "attendance": _l("Roll call"),
+    "proxy_holder": _l("Proxy held by"),
+    "speaker": _l("Speaker"),
+    "speaker_status": _l("Floor"),
+    "text": _l("Motion"),
+    "mover": _l("Moved by"),
+    "seconder": _l("Seconded by"),
+    "motion_status": _l("Status"),
+    "vote_method": _l("How the vote is taken"),
+    "eligible_votes": _l("Votes that can be cast"),
+    "choice": _l("Vote"),
+    "weight": _l("Weight (own vote and proxies)"),
+    "yes_votes": _l("Yes"),
+    "no_votes": _l("No"),
+    "abstentions": _l("Abstentions"),
+    "closes_at": _l("Closes (UTC)"),
+    "required_turnout": _l("Turnout required"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
@@ -294,6 +330,11 @@ VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "session_kind": (SessionKind,),
     "session_status": (SessionStatus,),
     "item_kind": (AgendaItemKind,),
+    "attendance": (AttendanceStatus,),
+    "motion_status": (MotionStatus,),
+    "vote_method": (VoteMethod,),
+    "choice": (VoteChoice,),
+    "speaker_status": (SpeakerStatus,),
 }
 
 

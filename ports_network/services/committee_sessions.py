@@ -21,6 +21,7 @@ from ..models import (
     CommitteeSession,
     QuorumRule,
     Seat,
+    SeatRole,
     SessionKind,
     SessionStatus,
     User,
@@ -264,18 +265,22 @@ def convene(actor: User, session: CommitteeSession) -> int:
 def presences(session: CommitteeSession) -> list[quorum.Presence]:
     """The convened seats with their roll-call answers, as plain data for the quorum rules."""
     answers = {
-        row.user_id: row
-        for row in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == session.id))
+        person_id: (status, holder)
+        for person_id, status, holder in db.session.execute(
+            sa.select(Attendance.user_id, Attendance.status, Attendance.proxy_holder_id).where(
+                Attendance.session_id == session.id
+            )
+        )
     }
     found = []
-    for seat in convened_seats(session):
-        answer = answers.get(seat.user_id)
+    for person_id, role in committees.seat_roles_on(session.body, session_day(session)):
+        status, holder = answers.get(person_id, (None, None))
         found.append(
             quorum.Presence(
-                person_id=seat.user_id,
-                voting=seat.voting,
-                status=answer.status.value if answer else None,
-                proxy_holder_id=answer.proxy_holder_id if answer else None,
+                person_id=person_id,
+                voting=role != SeatRole.OBSERVER,
+                status=status.value if status else None,
+                proxy_holder_id=holder,
             )
         )
     return found

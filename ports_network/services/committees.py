@@ -94,6 +94,13 @@ def seats_of(body: Body, *, current_on: date | None = None) -> list[Seat]:
     return sorted(seats, key=lambda s: (ROLE_ORDER[s.role], s.start_date, s.id))
 
 
+def seat_roles_on(body: Body, day: date) -> list[tuple[int, SeatRole]]:
+    """(person, role) of every seat of the body held on that day, without loading the seats (the quorum
+    is computed on every roll-call change and ballot of a live session)."""
+    query = sa.select(Seat.user_id, Seat.role).where(Seat.body_id == body.id, _held_on(day))
+    return [(person_id, role) for person_id, role in db.session.execute(query)]
+
+
 def _held_on(day: date) -> sa.ColumnElement[bool]:
     return sa.and_(Seat.start_date <= day, sa.or_(Seat.end_date.is_(None), Seat.end_date >= day))
 

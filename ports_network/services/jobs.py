@@ -58,6 +58,18 @@ def _remind_action_items() -> object:
     return remind_due()
 
 
+def _remind_votes() -> object:
+    from .committee_vote_notices import remind_due
+
+    return remind_due()
+
+
+def _close_votes() -> object:
+    from .committee_async_votes import close_due
+
+    return close_due()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -66,6 +78,9 @@ JOBS: dict[str, Job] = {
         Job("memberships.expire_invitations", timedelta(hours=1), _expire_invitations),
         Job("index.remind_data_calls", timedelta(hours=1), _remind_data_calls),
         Job("action_items.remind_due", timedelta(hours=1), _remind_action_items),
+        Job("committees.remind_votes", timedelta(minutes=15), _remind_votes),
+        # Every minute: a vote between sessions closes (and its result is told) soon after its deadline.
+        Job("committees.close_votes", timedelta(minutes=1), _close_votes),
     )
 }
 

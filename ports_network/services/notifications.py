@@ -16,7 +16,15 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..labels import label
 from ..links import external_url
-from ..models import CommunityRole, Delivery, Notification, NotificationPreference, SeatRole, User
+from ..models import (
+    CommunityRole,
+    Delivery,
+    MotionStatus,
+    Notification,
+    NotificationPreference,
+    SeatRole,
+    User,
+)
 from ..models.base import utcnow
 from . import mail
 
@@ -27,7 +35,7 @@ GROUPS: dict[str, Any] = {
     "memberships": _l("Changes to my memberships"),
     "mentions": _l("Mentions of me in rooms"),
     "index": _l("Competitiveness index data calls and reviews"),
-    "committees": _l("Seats, convocations and sessions of the bodies I sit on"),
+    "committees": _l("Seats, convocations, sessions and votes of the bodies I sit on"),
     "action_items": _l("Action items I own"),
 }
 
@@ -258,6 +266,38 @@ KINDS: dict[str, NotificationKind] = {
             p["days"],
             title=p["title"],
             due=p["due"],
+        ),
+    ),
+    "committees.vote_opened": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "%(body)s puts a motion to your vote until %(deadline)s: %(motion)s",
+            body=p["body"],
+            deadline=p["deadline"],
+            motion=p["motion"],
+        ),
+    ),
+    "committees.vote_reminder": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "Reminder: you have not voted yet on the motion of %(body)s, and the vote closes on "
+            "%(deadline)s: %(motion)s",
+            body=p["body"],
+            deadline=p["deadline"],
+            motion=p["motion"],
+        ),
+    ),
+    "committees.vote_result": NotificationKind(
+        "committees",
+        lambda p: gettext(
+            "The vote of %(body)s is closed: %(result)s (yes %(yes)d, no %(no)d, abstentions "
+            "%(abstain)d). The motion: %(motion)s",
+            body=p["body"],
+            result=label(MotionStatus(p["result"])),
+            yes=p["yes"],
+            no=p["no"],
+            abstain=p["abstain"],
+            motion=p["motion"],
         ),
     ),
 }

@@ -41,7 +41,7 @@ class QuorumResult:
     """Voting seats, how they are represented, the number required and whether it is reached.
 
     `weights` maps each attending voting member to their own vote plus the proxies counted for them
-    (what a vote by show of hands or ballot counts in part 2); `refused_proxies` lists the people whose
+    (what a vote by show of hands or ballot counts); `refused_proxies` lists the people whose
     proxy does not count, so the console can say why.
     """
 
@@ -119,3 +119,37 @@ def compute(
         weights={s.person_id: 1 + carried.get(s.person_id, 0) for s in attending},
         refused_proxies=refused,
     )
+
+
+# Why a proxy would not count, as codes the console turns into words.
+PROXIES_NOT_ALLOWED = "not_allowed"
+GIVER_NOT_VOTING = "giver_not_voting"
+OWN_PROXY = "own_proxy"
+GIVER_ATTENDS = "giver_attends"
+HOLDER_NOT_ATTENDING = "holder_not_attending"
+HOLDER_FULL = "holder_full"
+
+
+def proxy_problem(
+    seats: Sequence[Presence], policy: ProxyPolicy, giver_id: int, holder_id: int
+) -> str | None:
+    """Why giving the giver's proxy to the holder would not count (None: it counts), by the same rules as
+    `counted_proxies`; `seats` carry the giver's roll-call answer as it will be. A holder is full when the
+    proxies already counted for them reach the limit, so a new proxy never displaces an earlier one."""
+    giver = next((s for s in seats if s.person_id == giver_id), None)
+    holder = next((s for s in seats if s.person_id == holder_id), None)
+    checks = (
+        (PROXIES_NOT_ALLOWED, lambda: policy.holders != PROXY_VOTING_MEMBER),
+        (GIVER_NOT_VOTING, lambda: giver is None or not giver.voting),
+        (OWN_PROXY, lambda: holder_id == giver_id),
+        (GIVER_ATTENDS, lambda: giver.status in ATTENDING),
+        (HOLDER_NOT_ATTENDING, lambda: holder is None or not holder.voting or holder.status not in ATTENDING),
+        (HOLDER_FULL, lambda: _carried_by(holder_id, [s for s in seats if s is not giver], policy)),
+    )
+    return next((problem for problem, fails in checks if fails()), None)
+
+
+def _carried_by(holder_id: int, seats: Sequence[Presence], policy: ProxyPolicy) -> bool:
+    """Whether the holder already carries as many counted proxies as the policy allows."""
+    carried, _refused = counted_proxies(seats, policy)
+    return carried.get(holder_id, 0) >= policy.max_per_holder

@@ -18,6 +18,7 @@ from ports_network.models import (
     JoinRequest,
     Membership,
     MinutesAmendment,
+    Motion,
     Notification,
     OutboxMail,
     PeerGroup,
@@ -205,6 +206,28 @@ EXPECTATIONS = {
     "action_items.new": COORDINATOR,
     "action_items.edit": (HIDDEN, FORBIDDEN, OK, OK),
     "action_items.update_status": (HIDDEN, OK, OK, OK),  # its owner and the body's officers
+    # The live session and its console: the world's session is only scheduled, so the officers' actions
+    # are let through and refused by the service with a message; asking for the floor needs a session in
+    # progress and a seat, so nobody gets that far.
+    "committees.live": COORDINATOR,
+    "committees.open_session": COORDINATOR,
+    "committees.close_session": COORDINATOR,
+    "committees.take_up": COORDINATOR,
+    "committees.roll_call": COORDINATOR,
+    "committees.request_floor": (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "committees.withdraw_floor": COORDINATOR,
+    "committees.next_speaker": COORDINATOR,
+    "committees.propose_motion": COORDINATOR,
+    # The world's motion was proposed in that session: its board pack's readers see it, officers run it.
+    "committees.motion": COORDINATOR,
+    "committees.open_vote": COORDINATOR,
+    "committees.withdraw_motion": COORDINATOR,
+    "committees.vote": COORDINATOR,  # nobody may vote on a motion not put to the vote: a message says so
+    "committees.record_hand": COORDINATOR,
+    "committees.close_vote": COORDINATOR,
+    "committees.vote_between": COORDINATOR,
+    "committees.new_motion": COORDINATOR,
+    "committees.votes": SIGNED_IN,  # the open votes of one's own bodies
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -276,6 +299,8 @@ def world(community, member, coordinator, secretariat, outsider):
     committee_session = factories.CommitteeSessionFactory(body=body)
     agenda_item = factories.AgendaItemFactory(session=committee_session, position=1)
     agenda_item.documents.append(logo)
+    motion = Motion(body=body, session=committee_session, text="Adopt the work plan.")
+    db.session.add(motion)
     db.session.commit()
     closed = factories.CommitteeSessionFactory(
         body=body, status=SessionStatus.CLOSED, starts_at=utcnow() - timedelta(days=3)
@@ -292,6 +317,7 @@ def world(community, member, coordinator, secretariat, outsider):
         "session_id": committee_session.id,
         "agenda_item_id": agenda_item.id,
         "document_id": logo.id,
+        "motion_id": motion.id,
     }
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people

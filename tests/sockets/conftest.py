@@ -42,6 +42,10 @@ class SocketClient:
         events = self._client.get_received()
         return [event["args"][0] for event in events if event["name"] == "message_updated"]
 
+    def events(self, name: str) -> list:
+        """The first argument of each `name` event pushed to this client since the last call."""
+        return [event["args"][0] for event in self._client.get_received() if event["name"] == name]
+
     def connect(self):
         return self._run("connect")
 

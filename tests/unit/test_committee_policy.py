@@ -1,4 +1,5 @@
-"""Who may see, run and read what in the governance bodies; `bodies_visible_to` matches `committees.see`."""
+"""Who may see, run and read what in the governance bodies; `bodies_visible_to` matches `committees.see`,
+`motions_visible_to` matches `committees.view_motion`; who drives a live session, speaks and votes."""
 
 from datetime import timedelta
 
@@ -7,10 +8,13 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 from ports_network.extensions import db
-from ports_network.models import Body, BodyStatus, SeatRole
+from ports_network.models import Body, BodyStatus, Motion, SeatRole, SessionStatus
 from ports_network.models.base import utcnow
-from ports_network.security import bodies_visible_to, can
+from ports_network.security import bodies_visible_to, can, motions_visible_to
+from ports_network.services import committee_motions
+from ports_network.services.committee_motions import MotionData
 from tests import factories
+from tests.live_sessions import motion_in_vote, roll_call
 
 TODAY = utcnow().date()
 
@@ -88,3 +92,56 @@ def test_seats_in_another_body_give_nothing(member):
     factories.SeatFactory(user=member, role=SeatRole.CHAIR)  # in another body
     assert not can(member, "committees.view_session", session)
     assert not can(member, "committees.run_session", session)
+
+
+# --- live sessions, motions and votes ------------------------------------------------------------------
+
+
+def test_officers_drive_a_session_and_seat_holders_ask_for_the_floor_once_it_runs(live, personas, validator):
+    drivers = {name for name, viewer in personas.items() if can(viewer, "committees.drive_session", live)}
+    assert drivers == {"coordinator", "secretariat"}
+    speakers = {name for name, viewer in personas.items() if can(viewer, "committees.request_floor", live)}
+    assert speakers == {"coordinator", "focal_point", "member"}  # seat holders; the Secretariat holds none
+    assert can(validator, "committees.request_floor", live)  # observers speak too
+    live.status = SessionStatus.CLOSED
+    db.session.commit()
+    assert not any(can(viewer, "committees.request_floor", live) for viewer in personas.values())
+
+
+def test_only_voting_members_present_or_remote_vote_in_a_session(
+    live, personas, coordinator, focal_point, validator
+):
+    roll_call(live, coordinator, {coordinator: "present", focal_point: "remote", validator: "present"})
+    motion = motion_in_vote(live, coordinator)
+    voters = {name for name, viewer in personas.items() if can(viewer, "committees.vote", motion)}
+    assert voters == {"coordinator", "focal_point"}  # not the absent member, not the Secretariat
+    assert not can(validator, "committees.vote", motion)  # present, but observing
+
+
+def test_motion_predicate_and_sql_builder_agree_for_every_viewer(
+    live, live_body, personas, coordinator, member
+):
+    in_session = committee_motions.propose(coordinator, live, MotionData("In the session."))
+    between = Motion(body=live_body, text="Between sessions.")
+    elsewhere = Motion(body=factories.BodyFactory(), text="Another body's.")
+    later = factories.CommitteeSessionFactory(body=live_body, starts_at=utcnow() + timedelta(days=60))
+    future = Motion(body=live_body, session=later, text="At a later session.")
+    db.session.add_all([between, elsewhere, future])
+    db.session.commit()
+    newcomer = factories.SeatFactory(
+        body=live_body, user=personas["outsider"], start_date=TODAY + timedelta(days=59)
+    )
+    personas["newcomer"] = newcomer.user  # convened to the later session only
+    motions = [in_session, between, elsewhere, future]
+    for name, viewer in personas.items():
+        listed = set(db.session.scalars(sa.select(Motion.id).where(motions_visible_to(viewer))))
+        allowed = {m.id for m in motions if can(viewer, "committees.view_motion", m)}
+        assert listed == allowed, name
+    assert {m.text for m in motions if can(member, "committees.view_motion", m)} == {
+        "In the session.",
+        "Between sessions.",
+        "At a later session.",
+    }
+    assert [m.text for m in motions if can(personas["newcomer"], "committees.view_motion", m)] == [
+        "At a later session."
+    ]

@@ -10,6 +10,7 @@ from ports_network.services.quorum import (
     Presence,
     ProxyPolicy,
     compute,
+    proxy_problem,
     required_for,
 )
 
@@ -119,3 +120,34 @@ def test_two_thirds_quorum_reached_with_proxies():
     members += [Presence(5, True, "absent", proxy_holder_id=1), Presence(6, True, "absent")]
     result = compute(members, TWO_THIRDS, policy=PROXIES)
     assert (result.required, result.represented, result.reached) == (4, 5, True)
+
+
+@pytest.mark.parametrize(
+    ("seats", "policy", "giver", "holder", "problem"),
+    [
+        ([Presence(1, True, "present"), Presence(2, True, "absent")], PROXIES, 2, 1, None),
+        ([Presence(1, True, "present"), Presence(2, True, "absent")], ProxyPolicy(), 2, 1, "not_allowed"),
+        ([Presence(1, True, "present"), Presence(2, False, "absent")], PROXIES, 2, 1, "giver_not_voting"),
+        ([Presence(1, True, "present"), Presence(2, True, "absent")], PROXIES, 2, 2, "own_proxy"),
+        ([Presence(1, True, "present"), Presence(2, True, "remote")], PROXIES, 2, 1, "giver_attends"),
+        ([Presence(1, True, "excused"), Presence(2, True, "absent")], PROXIES, 2, 1, "holder_not_attending"),
+        ([Presence(1, False, "present"), Presence(2, True, "absent")], PROXIES, 2, 1, "holder_not_attending"),
+        ([Presence(2, True, "absent")], PROXIES, 2, 7, "holder_not_attending"),
+        (
+            [Presence(1, True, "present"), Presence(2, True, "absent"), Presence(3, True, "absent", 1)],
+            PROXIES,
+            2,
+            1,
+            "holder_full",
+        ),
+    ],
+)
+def test_a_proxy_is_checked_before_it_is_recorded(seats, policy, giver, holder, problem):
+    assert proxy_problem(seats, policy, giver, holder) == problem
+
+
+def test_a_new_proxy_never_displaces_one_already_counted():
+    # Person 2 would sort before person 3 in counted_proxies; recording theirs is refused instead.
+    seats = [Presence(1, True, "present"), Presence(3, True, "absent", 1), Presence(2, True, "absent")]
+    assert proxy_problem(seats, PROXIES, 2, 1) == "holder_full"
+    assert proxy_problem(seats, ProxyPolicy(PROXY_VOTING_MEMBER, 2), 2, 1) is None

@@ -25,4 +25,4 @@ def _template_helpers() -> dict:
     return {"label": label, "local_time": local_time, "markdown": render}
 
 
-from . import agenda, routes, sessions  # noqa: E402,F401 - registers the views on bp
+from . import agenda, live, motions, routes, sessions, votes  # noqa: E402,F401 - registers the views on bp
