@@ -1,8 +1,10 @@
 """Events: the public calendar and event pages, the iCalendar feed, participation statistics; organising
 events and their programme; registering; the organisers' list of registrations and attendance."""
 
+from datetime import datetime
+
 from flask import Blueprint
-from flask_babel import format_date
+from flask_babel import format_date, format_time
 
 from ...labels import label
 from ...markdown import render
@@ -32,10 +34,21 @@ def event_day(event: Event) -> str:
     return format_date(time_zones.in_zone(event.starts_at, event.time_zone).date(), "medium")
 
 
+def local_clock(moment: datetime, zone_name: str) -> str:
+    """Only the wall-clock time of a moment in a zone (the end of a session on the day it started)."""
+    return format_time(time_zones.in_zone(moment, zone_name).replace(tzinfo=None), "short", rebase=False)
+
+
 @bp.context_processor
 def _template_helpers() -> dict:
     """Event templates show enum labels, local times, edition numbers and sanitised markdown."""
-    return {"label": label, "local_time": local_time, "markdown": render, "roman": roman}
+    return {
+        "label": label,
+        "local_time": local_time,
+        "local_clock": local_clock,
+        "markdown": render,
+        "roman": roman,
+    }
 
 
 from . import manage, programme, registrations, routes  # noqa: E402,F401 - registers the views on bp
