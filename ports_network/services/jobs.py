@@ -52,6 +52,12 @@ def _remind_data_calls() -> object:
     return remind_due()
 
 
+def _remind_event_registrants() -> object:
+    from .event_registrations import remind_due
+
+    return remind_due()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -59,6 +65,7 @@ JOBS: dict[str, Job] = {
         Job("notifications.send_digests", timedelta(days=1), _send_digests),
         Job("memberships.expire_invitations", timedelta(hours=1), _expire_invitations),
         Job("index.remind_data_calls", timedelta(hours=1), _remind_data_calls),
+        Job("events.remind_registrants", timedelta(hours=1), _remind_event_registrants),
     )
 }
 

@@ -21,7 +21,7 @@ from ports_network.models import (
     User,
 )
 from ports_network.models.base import utcnow
-from ports_network.services import event_registrations, events
+from ports_network.services import event_registrations, events, jobs
 from ports_network.services.event_registrations import RegistrationData
 from tests import factories
 
@@ -224,3 +224,18 @@ def test_two_people_never_get_the_last_place_together(app, peru):
         thread.join()
     assert outcomes.count(RegistrationStatus.REGISTERED) == 1
     assert outcomes.count("This event is full.") == 5
+
+
+def test_people_holding_a_place_are_reminded_once_the_day_before(app, member, outsider, peru):
+    soon = utcnow() + timedelta(hours=20)
+    event = factories.EventFactory(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    later = factories.EventFactory()  # three weeks ahead: not yet
+    for person, at in ((member, event), (outsider, later)):
+        event_registrations.register(person, at, data(peru))
+    factories.EventRegistrationFactory(event=event, status=RegistrationStatus.WAITLISTED)
+    assert jobs.run_job(jobs.JOBS["events.remind_registrants"])
+    reminded = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.kind == "events.reminder")
+    )
+    assert list(reminded) == [member.id]
+    assert event_registrations.remind_due() == 0
