@@ -34,6 +34,9 @@ def test_participants_organisers_and_the_secretariat_read_the_room_and_others_ge
         assert client.get(f"/rooms/{room.id}", headers=EN).status_code == status, person.name
     login_as(client, member)
     assert "Workshop on port governance" in client.get("/rooms/", headers=EN).get_data(as_text=True)
+    assert f'href="/events/{workshop.id}">Event page' in client.get(f"/rooms/{room.id}", headers=EN).get_data(
+        as_text=True
+    )
     assert f"/rooms/{room.id}" in client.get(f"/events/{workshop.id}", headers=EN).get_data(as_text=True)
     login_as(client, outsider)  # waiting for a place: no room yet
     assert f"/rooms/{room.id}" not in client.get(f"/events/{workshop.id}", headers=EN).get_data(as_text=True)
