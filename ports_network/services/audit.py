@@ -20,6 +20,9 @@ from ..models import (
     CommunityRole,
     CommunityStatus,
     DataCallStatus,
+    EventFormat,
+    EventKind,
+    EventStatus,
     MembershipStatus,
     MinutesStatus,
     MotionStatus,
@@ -27,6 +30,7 @@ from ..models import (
     PortCommunity,
     ProxyRule,
     QuorumRule,
+    RegistrationStatus,
     RequestStatus,
     SeatRole,
     Sector,
@@ -41,6 +45,7 @@ from ..models import (
     VoteChoice,
     VoteMethod,
     VotingRule,
+    WorkshopTopic,
 )
 
 
@@ -194,6 +199,19 @@ ACTION_LABELS: dict[str, Any] = {
     "motion.ballot": _l("Named vote cast"),
     "motion.hand": _l("Hand recorded in a vote by show of hands"),
     "motion.close": _l("Vote closed and counted"),
+    "event.create": _l("Event created"),
+    "event.update": _l("Event changed"),
+    "event.publish": _l("Event published"),
+    "event.cancel": _l("Event cancelled"),
+    "event.attendance": _l("Attendance at an event recorded"),
+    "event_session.add": _l("Programme session added"),
+    "event_session.update": _l("Programme session changed"),
+    "event_session.remove": _l("Programme session removed"),
+    "event_speaker.add": _l("Speaker added to a programme session"),
+    "event_speaker.remove": _l("Speaker removed from a programme session"),
+    "event_registration.create": _l("Registered for an event"),
+    "event_registration.cancel": _l("Registration for an event cancelled"),
+    "event_registration.promote": _l("Place at an event given from the waiting list"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -304,6 +322,24 @@ FIELD_LABELS: dict[str, Any] = {
     "abstentions": _l("Abstentions"),
     "closes_at": _l("Closes (UTC)"),
     "required_turnout": _l("Turnout required"),
+    "event_kind": _l("Kind of event"),
+    "event_format": _l("Format"),
+    "event_status": _l("Status"),
+    "workshop_topic": _l("Workshop topic"),
+    "edition": _l("Edition"),
+    "outcomes": _l("Outcomes"),
+    "online_link": _l("Online link"),
+    "ends_at": _l("Ends (UTC)"),
+    "registration_open": _l("Registration on the platform"),
+    "capacity": _l("Capacity"),
+    "registration_deadline": _l("Registration deadline (UTC)"),
+    "waiting_list": _l("Waiting list when full"),
+    "declared_participants": _l("Participants (published figure)"),
+    "declared_countries": _l("Countries represented (published)"),
+    "partners": _l("Organisers and partners"),
+    "attended": _l("Attended"),
+    "absent": _l("Absent"),
+    "affiliation": _l("Affiliation"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
@@ -316,6 +352,7 @@ VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
         SubmissionStatus,
         MinutesStatus,
         ActionItemStatus,
+        RegistrationStatus,
     ),
     "phase": (Phase,),
     "support_stage": (SupportStage,),
@@ -335,6 +372,10 @@ VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "vote_method": (VoteMethod,),
     "choice": (VoteChoice,),
     "speaker_status": (SpeakerStatus,),
+    "event_kind": (EventKind,),
+    "event_format": (EventFormat,),
+    "event_status": (EventStatus,),
+    "workshop_topic": (WorkshopTopic,),
 }
 
 

@@ -58,6 +58,12 @@ def _remind_action_items() -> object:
     return remind_due()
 
 
+def _remind_event_registrants() -> object:
+    from .event_registrations import remind_due
+
+    return remind_due()
+
+
 def _remind_votes() -> object:
     from .committee_vote_notices import remind_due
 
@@ -81,6 +87,7 @@ JOBS: dict[str, Job] = {
         Job("committees.remind_votes", timedelta(minutes=15), _remind_votes),
         # Every minute: a vote between sessions closes (and its result is told) soon after its deadline.
         Job("committees.close_votes", timedelta(minutes=1), _close_votes),
+        Job("events.remind_registrants", timedelta(hours=1), _remind_event_registrants),
     )
 }
 

@@ -14,6 +14,8 @@ from werkzeug.datastructures import FileStorage
 from ports_network import create_app
 from ports_network.extensions import db
 from ports_network.models import (
+    EventKind,
+    EventSpeaker,
     Invitation,
     JoinRequest,
     Membership,
@@ -228,6 +230,26 @@ EXPECTATIONS = {
     "committees.vote_between": COORDINATOR,
     "committees.new_motion": COORDINATOR,
     "committees.votes": SIGNED_IN,  # the open votes of one's own bodies
+    # The world's event is a published workshop of the personas' community: its coordinator organises it.
+    "events.index": PUBLIC,
+    "events.feed": PUBLIC,
+    "events.statistics": PUBLIC,
+    "events.show": PUBLIC,
+    "events.download": PUBLIC,
+    "events.new": COORDINATOR,  # coordinators create workshops of their communities
+    "events.edit": COORDINATOR,
+    "events.publish": COORDINATOR,  # already published: refused with a message
+    "events.cancel": COORDINATOR,  # refused without a reason, with a message
+    "events.history": COORDINATOR,
+    "events.programme": COORDINATOR,
+    "events.edit_session": COORDINATOR,
+    "events.add_speaker": COORDINATOR,  # no name sent: the form comes back with its error
+    "events.remove_session": COORDINATOR,
+    "events.remove_speaker": COORDINATOR,
+    "events.register": SIGNED_IN,  # people signed out are asked to sign in
+    "events.cancel_registration": SIGNED_IN,  # nobody is registered: refused with a message
+    "events.registrations": COORDINATOR,
+    "events.registrations_csv": COORDINATOR,
     "files.serve": PUBLIC,
     "static": PUBLIC,
 }
@@ -311,7 +333,15 @@ def world(community, member, coordinator, secretariat, outsider):
     db.session.commit()
     action_item = factories.ActionItemFactory(body=body, owner=member)
     values |= {"minutes_id": minutes.id, "amendment_id": amendment.id, "action_item_id": action_item.id}
+    event = factories.EventFactory(kind=EventKind.WORKSHOP, communities=[community])
+    event_session = factories.EventSessionFactory(event=event)
+    speaker = EventSpeaker(session=event_session, name="Ana Speaker")
+    db.session.add(speaker)
+    db.session.commit()
     values |= {
+        "event_id": event.id,
+        "event_session_id": event_session.id,
+        "speaker_id": speaker.id,
         "body_id": body.id,
         "seat_id": seat.id,
         "session_id": committee_session.id,
