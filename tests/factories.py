@@ -247,6 +247,8 @@ class MinutesFactory(BaseFactory):
     def text(self, create, extracted, **kwargs):
         text = extracted or "# Minutes\n\nThe session opened at ten.\n"
         self.versions.append(MinutesVersion(number=1, text=text, origin=VersionOrigin.GENERATED))
+        if create:
+            db.session.commit()
 
 
 class EventFactory(BaseFactory):
