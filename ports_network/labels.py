@@ -14,6 +14,8 @@ from .models import (
     DataCallStatus,
     Delivery,
     MailStatus,
+    MaterialAccess,
+    MaterialType,
     MembershipStatus,
     Phase,
     ProxyRule,
@@ -129,6 +131,22 @@ LABELS: dict[Enum, object] = {
     AttendanceStatus.REMOTE: _l("Remote"),
     AttendanceStatus.EXCUSED: _l("Excused"),
     AttendanceStatus.ABSENT: _l("Absent"),
+    # Materials library ("public" keeps the label it has as a sector).
+    MaterialType.GUIDELINES: _l("Guidelines"),
+    MaterialType.RECOMMENDATIONS: _l("Recommendations"),
+    MaterialType.WORK_PLAN: _l("Work plan"),
+    MaterialType.RAPPORTEUR_REPORT: _l("Rapporteur's report"),
+    MaterialType.PRESENTATION: _l("Presentation"),
+    MaterialType.RECORDING: _l("Recording"),
+    MaterialType.STUDY: _l("Study"),
+    MaterialType.SURVEY_RESULTS: _l("Survey results"),
+    MaterialType.BEST_PRACTICE: _l("Best practice"),
+    MaterialType.MINUTES: _l("Minutes"),
+    MaterialType.METHODOLOGY_NOTE: _l("Methodology note"),
+    MaterialType.OTHER: _l("Other"),
+    MaterialAccess.MEMBERS: _l("Network members"),
+    MaterialAccess.COMMUNITY: _l("One community's members"),
+    MaterialAccess.BODY: _l("One governance body's seat holders"),
 }
 
 

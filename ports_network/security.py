@@ -20,6 +20,10 @@ from .models import (
     DataCallStatus,
     Invitation,
     JoinRequest,
+    Material,
+    MaterialAccess,
+    MaterialCaption,
+    MaterialVersion,
     Membership,
     MembershipStatus,
     Message,
@@ -398,6 +402,65 @@ def _may_view_committee_file(user: Any, stored: StoredFile) -> bool:
     return item_session is not None and _may_view_session(user, item_session)
 
 
+# --- Materials library: access levels with an optional embargo; who adds materials where ----------------
+
+
+def _may_see_material(user: Any, material: Material) -> bool:
+    # Public (by level, or once the embargo ended), else the level's people; the Secretariat sees all.
+    if is_secretariat(user) or material.is_public_on(utcnow().date()):
+        return True
+    if material.access == MaterialAccess.MEMBERS:
+        return is_network_member(user)
+    if material.access == MaterialAccess.COMMUNITY:
+        return material.access_community_id in community_roles(user)
+    return material.access_body is not None and bool(holds_seat(user, material.access_body))
+
+
+def _may_add_material(user: Any, target: Any = None) -> bool:
+    # The Secretariat anywhere (the library itself, methodology notes); coordinators for their community;
+    # a body's officers for the body and its sessions.
+    if is_secretariat(user):
+        return True
+    if isinstance(target, PortCommunity):
+        return not target.is_archived and role_in(user, target) == CommunityRole.COORDINATOR
+    if isinstance(target, Body):
+        return target.is_active and bool(holds_seat(user, target) & OFFICER_ROLES)
+    if isinstance(target, CommitteeSession):
+        return target.body.is_active and bool(holds_seat(user, target.body) & OFFICER_ROLES)
+    return False
+
+
+def material_targets(material: Material) -> list[Any]:
+    """What a material is attached to, each a target of "materials.add"."""
+    targets = [material.community, material.body, material.committee_session]
+    return [target for target in targets if target is not None]
+
+
+def _may_manage_material(user: Any, material: Material) -> bool:
+    # Whoever may add materials to one of the things it is attached to (not its uploader as such: a
+    # coordinator who steps down stops managing their community's materials).
+    if is_secretariat(user):
+        return True
+    return any(_may_add_material(user, target) for target in material_targets(material))
+
+
+def _may_view_material_file(user: Any, stored: StoredFile) -> bool:
+    material = db.session.scalar(
+        sa.select(Material)
+        .join(Material.variants)
+        .outerjoin(MaterialVersion)
+        .outerjoin(MaterialCaption)
+        .where(
+            sa.or_(MaterialVersion.stored_file_id == stored.id, MaterialCaption.stored_file_id == stored.id)
+        )
+        .limit(1)
+    )
+    return _may_see_material(user, material) if material is not None else is_secretariat(user)
+
+
+FILE_RULES |= {"material": _may_view_material_file, "material_caption": _may_view_material_file}
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -460,6 +523,10 @@ POLICY: dict[str, Predicate] = {
     "committees.schedule": _may_schedule_session,
     "committees.run_session": _may_run_session,
     "committees.view_session": _may_view_session,
+    "materials.list": _anyone,
+    "materials.view": _may_see_material,
+    "materials.add": _may_add_material,
+    "materials.manage": _may_manage_material,
 }
 
 
@@ -578,3 +645,31 @@ def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
     if is_network_member(user):
         return sa.true()
     return Body.status == BodyStatus.ACTIVE
+
+
+def materials_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Material equal to `can(user, "materials.view", material)`."""
+    if is_secretariat(user):
+        return sa.true()
+    today = utcnow().date()
+    visible = [
+        Material.access == MaterialAccess.PUBLIC,
+        sa.and_(Material.embargo_until.is_not(None), Material.embargo_until <= today),
+    ]
+    if not is_signed_in(user):
+        return sa.or_(*visible)
+    if is_network_member(user):
+        visible.append(Material.access == MaterialAccess.MEMBERS)
+    seated = sa.select(Seat.body_id).where(
+        Seat.user_id == user.id,
+        Seat.start_date <= today,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+    )
+    visible += [
+        sa.and_(
+            Material.access == MaterialAccess.COMMUNITY,
+            Material.access_community_id.in_(_active_community_ids(user.id)),
+        ),
+        sa.and_(Material.access == MaterialAccess.BODY, Material.access_body_id.in_(seated)),
+    ]
+    return sa.or_(*visible)

@@ -24,6 +24,17 @@ from .community import CommunityStatus, Phase, PortCommunity, SupportStage, comm
 from .country import Country
 from .job import JobState
 from .mail import MailStatus, OutboxMail
+from .material import (
+    MATERIAL_LANGUAGES,
+    Material,
+    MaterialAccess,
+    MaterialCaption,
+    MaterialText,
+    MaterialType,
+    MaterialVariant,
+    MaterialVersion,
+    TextStatus,
+)
 from .membership import (
     CommunityRole,
     Invitation,
@@ -61,6 +72,7 @@ from .submission import (
 from .user import User, Visibility
 
 __all__ = [
+    "MATERIAL_LANGUAGES",
     "AgendaItem",
     "AgendaItemKind",
     "ApiToken",
@@ -82,6 +94,13 @@ __all__ = [
     "JobState",
     "JoinRequest",
     "MailStatus",
+    "Material",
+    "MaterialAccess",
+    "MaterialCaption",
+    "MaterialText",
+    "MaterialType",
+    "MaterialVariant",
+    "MaterialVersion",
     "Membership",
     "MembershipStatus",
     "Message",
@@ -122,6 +141,7 @@ __all__ = [
     "SubmissionStatus",
     "SubmissionValue",
     "SupportStage",
+    "TextStatus",
     "User",
     "Visibility",
     "VotingRule",

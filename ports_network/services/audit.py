@@ -18,6 +18,8 @@ from ..models import (
     CommunityRole,
     CommunityStatus,
     DataCallStatus,
+    MaterialAccess,
+    MaterialType,
     MembershipStatus,
     Phase,
     PortCommunity,
@@ -162,6 +164,10 @@ ACTION_LABELS: dict[str, Any] = {
     "agenda_item.remove": _l("Agenda item removed"),
     "agenda_item.attach": _l("Document attached to an agenda item"),
     "agenda_item.detach": _l("Document removed from an agenda item"),
+    "material.create": _l("Material added to the library"),
+    "material.version": _l("New version of a material uploaded"),
+    "material.update": _l("Material changed"),
+    "material.caption": _l("Captions of a recording uploaded"),
 }
 FIELD_LABELS: dict[str, Any] = {
     "person": _l("Person"),
@@ -248,6 +254,20 @@ FIELD_LABELS: dict[str, Any] = {
     "presenter": _l("Presenter"),
     "time_box_minutes": _l("Time box (minutes)"),
     "position": _l("Position"),
+    "material_kind": _l("Type of material"),
+    "material_access": _l("Who may see it"),
+    "access_community": _l("Community that may see it"),
+    "access_body": _l("Body that may see it"),
+    "embargo_until": _l("Public from"),
+    "issued_on": _l("Date of the document"),
+    "authors": _l("Authors"),
+    "tags": _l("Tags"),
+    "community_id": _l("Community"),
+    "body_id": _l("Body"),
+    "committee_session_id": _l("Session"),
+    "indicator_code": _l("Indicator"),
+    "language": _l("Language"),
+    "note": _l("Note"),
 }
 # Stored enum values are shown with their translated labels; "active" means the same in both enums.
 VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
@@ -266,6 +286,8 @@ VALUE_ENUMS: dict[str, tuple[type[Enum], ...]] = {
     "session_kind": (SessionKind,),
     "session_status": (SessionStatus,),
     "item_kind": (AgendaItemKind,),
+    "material_kind": (MaterialType,),
+    "material_access": (MaterialAccess,),
 }
 
 

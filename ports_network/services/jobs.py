@@ -52,6 +52,12 @@ def _remind_data_calls() -> object:
     return remind_due()
 
 
+def _index_materials() -> object:
+    from .material_text import index_pending
+
+    return index_pending()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -59,6 +65,7 @@ JOBS: dict[str, Job] = {
         Job("notifications.send_digests", timedelta(days=1), _send_digests),
         Job("memberships.expire_invitations", timedelta(hours=1), _expire_invitations),
         Job("index.remind_data_calls", timedelta(hours=1), _remind_data_calls),
+        Job("materials.index_text", timedelta(minutes=1), _index_materials),
     )
 }
 

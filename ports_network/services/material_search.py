@@ -1,0 +1,124 @@
+"""Finding materials: the library's list and search with filters (kind, language, community, body, session,
+year), over only what the person may see (`materials_visible_to`). Words are matched, accents or not, as
+prefixes in titles, tags, authors, descriptions and the text of the files: SQLite's FTS5 index by
+default, PostgreSQL's full-text search on PostgreSQL.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import security
+from ..extensions import db
+from ..models import Material, MaterialText, MaterialVariant, User
+from ..models.material import FTS_TABLE
+from .material_text import query_words
+
+PAGE_SIZE = 20
+# Relative weight of a word found in the heading (title, tags, authors), the description, the file's text.
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """What a person looks for; empty criteria do not narrow the list."""
+
+    words: str = ""
+    kind: str | None = None
+    language: str | None = None
+    community_id: int | None = None
+    body_id: int | None = None
+    committee_session_id: int | None = None
+    year: int | None = None
+    page: int = 1
+
+
+def _filters(query: LibraryQuery) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if query.kind:
+        conditions.append(Material.kind == query.kind)
+    if query.language:
+        in_language = sa.select(MaterialVariant.material_id).where(MaterialVariant.language == query.language)
+        conditions.append(Material.id.in_(in_language))
+    for name in ("community_id", "body_id", "committee_session_id"):
+        if value := getattr(query, name):
+            conditions.append(getattr(Material, name) == value)
+    if query.year:
+        conditions.append(Material.issued_on >= date(query.year, 1, 1))
+        conditions.append(Material.issued_on < date(query.year + 1, 1, 1))
+    return conditions
+
+
+def _sqlite_hits(words: list[str], language: str | None) -> sa.Subquery:
+    """(material_id, score) of the materials whose variants match every word; lower scores are better."""
+    fts = sa.table(FTS_TABLE, sa.column("rowid"))
+    match = " AND ".join(f'"{word}"*' for word in words)  # words are letters and digits only
+    rows = (
+        sa.select(
+            MaterialVariant.material_id,
+            sa.func.bm25(sa.literal_column(FTS_TABLE), *FTS_WEIGHTS).label("score"),
+        )
+        .select_from(fts)
+        .join(MaterialVariant, MaterialVariant.id == fts.c.rowid)
+        .where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
+    )
+    if language:
+        rows = rows.where(MaterialVariant.language == language)
+    rows = rows.subquery()
+    return (
+        sa.select(rows.c.material_id, sa.func.min(rows.c.score).label("score"))
+        .group_by(rows.c.material_id)
+        .subquery()
+    )
+
+
+def _postgresql_hits(words: list[str], language: str | None) -> sa.Subquery:
+    """(material_id, score) as on SQLite, from the tsvector column; scores negated so lower is better."""
+    tsquery = sa.func.to_tsquery(sa.literal("simple", sa.Text), " & ".join(f"{word}:*" for word in words))
+    rows = (
+        sa.select(
+            MaterialVariant.material_id,
+            (-sa.func.ts_rank(MaterialText.tsv, tsquery)).label("score"),
+        )
+        .join(MaterialVariant, MaterialVariant.id == MaterialText.variant_id)
+        .where(MaterialText.tsv.op("@@")(tsquery))
+    )
+    if language:
+        rows = rows.where(MaterialVariant.language == language)
+    rows = rows.subquery()
+    return (
+        sa.select(rows.c.material_id, sa.func.min(rows.c.score).label("score"))
+        .group_by(rows.c.material_id)
+        .subquery()
+    )
+
+
+def search_select(user: User, query: LibraryQuery) -> sa.Select:
+    """The query of materials the person may see matching `query`: best matches first when words are
+    given, else the newest first."""
+    select = sa.select(Material).where(security.materials_visible_to(user), *_filters(query))
+    words = query_words(query.words)
+    if not words:
+        return select.order_by(Material.issued_on.desc(), Material.id.desc())
+    dialect = db.session.get_bind().dialect.name
+    hits = (_postgresql_hits if dialect == "postgresql" else _sqlite_hits)(words, query.language)
+    return select.join(hits, hits.c.material_id == Material.id).order_by(hits.c.score, Material.id.desc())
+
+
+def search(user: User, query: LibraryQuery) -> Any:
+    """One page of the search, with each material's variants and versions loaded for the list."""
+    select = search_select(user, query).options(
+        sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions)
+    )
+    return db.paginate(select, page=max(query.page, 1), per_page=PAGE_SIZE, error_out=False)
+
+
+def years(user: User) -> list[int]:
+    """The years of the materials the person may see, newest first (the year filter's choices)."""
+    year = sa.extract("year", Material.issued_on)
+    rows = db.session.scalars(
+        sa.select(sa.distinct(year)).where(security.materials_visible_to(user)).order_by(year.desc())
+    )
+    return [int(value) for value in rows if value is not None]
