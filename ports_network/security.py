@@ -18,6 +18,8 @@ from .models import (
     CommunityRole,
     DataCall,
     DataCallStatus,
+    Event,
+    EventSession,
     Invitation,
     JoinRequest,
     Material,
@@ -427,12 +429,28 @@ def _may_add_material(user: Any, target: Any = None) -> bool:
         return target.is_active and bool(holds_seat(user, target) & OFFICER_ROLES)
     if isinstance(target, CommitteeSession):
         return target.body.is_active and bool(holds_seat(user, target.body) & OFFICER_ROLES)
+    if isinstance(target, EventSession):
+        target = target.event
+    if isinstance(target, Event):
+        return _organises_event(user, target)
     return False
+
+
+def _organises_event(user: Any, event: Event) -> bool:
+    # The event's organisers on the platform: the coordinators of the communities it concerns.
+    roles = community_roles(user)
+    return any(roles.get(community.id) == CommunityRole.COORDINATOR for community in event.communities)
 
 
 def material_targets(material: Material) -> list[Any]:
     """What a material is attached to, each a target of "materials.add"."""
-    targets = [material.community, material.body, material.committee_session]
+    targets = [
+        material.community,
+        material.body,
+        material.committee_session,
+        material.event,
+        material.event_session,
+    ]
     return [target for target in targets if target is not None]
 
 

@@ -1,7 +1,7 @@
 """Materials library: materials, language variants, versions, captions, search text
 
 Revision ID: 95340ec23dac
-Revises: 78bc21cedb39
+Revises: 8a8732ed2b13
 Create Date: 2026-12-02 07:08:33.263187
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '95340ec23dac'
-down_revision = '78bc21cedb39'
+down_revision = '8a8732ed2b13'
 branch_labels = None
 depends_on = None
 
@@ -58,6 +58,8 @@ def upgrade():
     sa.Column('community_id', sa.Integer(), nullable=True),
     sa.Column('body_id', sa.Integer(), nullable=True),
     sa.Column('committee_session_id', sa.Integer(), nullable=True),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('event_session_id', sa.Integer(), nullable=True),
     sa.Column('methodology_version_id', sa.Integer(), nullable=True),
     sa.Column('indicator_code', sa.String(length=64), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -71,6 +73,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['committee_session_id'], ['committee_session.id'], name=op.f('fk_material_committee_session_id_committee_session'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['community_id'], ['port_community.id'], name=op.f('fk_material_community_id_port_community'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_material_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_material_event_id_event'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['event_session_id'], ['event_session.id'], name=op.f('fk_material_event_session_id_event_session'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['methodology_version_id'], ['methodology_version.id'], name=op.f('fk_material_methodology_version_id_methodology_version'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_material'))
     )
@@ -80,6 +84,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_material_body_id'), ['body_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_committee_session_id'), ['committee_session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_material_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_material_event_session_id'), ['event_session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_issued_on'), ['issued_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_material_methodology_version_id'), ['methodology_version_id'], unique=False)
@@ -174,6 +180,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_material_methodology_version_id'))
         batch_op.drop_index(batch_op.f('ix_material_kind'))
         batch_op.drop_index(batch_op.f('ix_material_issued_on'))
+        batch_op.drop_index(batch_op.f('ix_material_event_session_id'))
+        batch_op.drop_index(batch_op.f('ix_material_event_id'))
         batch_op.drop_index(batch_op.f('ix_material_community_id'))
         batch_op.drop_index(batch_op.f('ix_material_committee_session_id'))
         batch_op.drop_index(batch_op.f('ix_material_body_id'))

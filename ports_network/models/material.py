@@ -16,6 +16,7 @@ from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, enum_column, utcnow
 from .committee import Body, CommitteeSession
 from .community import PortCommunity
+from .event import Event, EventSession
 from .methodology import MethodologyVersion
 from .stored_file import StoredFile
 from .user import User
@@ -86,6 +87,10 @@ class Material(TimestampMixin, db.Model):
     committee_session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("committee_session.id", ondelete="SET NULL"), index=True
     )
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    event_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event_session.id", ondelete="SET NULL"), index=True
+    )
     # Methodology notes: an indicator of one methodology version.
     methodology_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("methodology_version.id", ondelete="SET NULL"), index=True
@@ -98,6 +103,8 @@ class Material(TimestampMixin, db.Model):
     community: Mapped[PortCommunity | None] = relationship(foreign_keys=[community_id])
     body: Mapped[Body | None] = relationship(foreign_keys=[body_id])
     committee_session: Mapped[CommitteeSession | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    event_session: Mapped[EventSession | None] = relationship()
     methodology_version: Mapped[MethodologyVersion | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     variants: Mapped[list["MaterialVariant"]] = relationship(

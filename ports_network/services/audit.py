@@ -265,6 +265,8 @@ FIELD_LABELS: dict[str, Any] = {
     "community_id": _l("Community"),
     "body_id": _l("Body"),
     "committee_session_id": _l("Session"),
+    "event_id": _l("Event"),
+    "event_session_id": _l("Event session"),
     "indicator_code": _l("Indicator"),
     "language": _l("Language"),
     "note": _l("Note"),

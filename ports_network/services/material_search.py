@@ -1,7 +1,7 @@
-"""Finding materials: the library's list and search with filters (kind, language, community, body, session,
-year), over only what the person may see (`materials_visible_to`). Words are matched, accents or not, as
-prefixes in titles, tags, authors, descriptions and the text of the files: SQLite's FTS5 index by
-default, PostgreSQL's full-text search on PostgreSQL.
+"""Finding materials: the library's list and search with filters (kind, language, community, body and its
+sessions, event and its sessions, year), over only what the person may see (`materials_visible_to`). Words
+match, accents or not, as prefixes in titles, tags, authors, descriptions and the text of the files:
+SQLite's FTS5 index by default, PostgreSQL's full-text search on PostgreSQL.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from .. import security
 from ..extensions import db
 from ..models import Material, MaterialText, MaterialVariant, User
 from ..models.material import FTS_TABLE
-from .material_text import query_words
+from .material_text import SIMPLE_CONFIG, query_words
 
 PAGE_SIZE = 20
 # Relative weight of a word found in the heading (title, tags, authors), the description, the file's text.
@@ -31,6 +31,8 @@ class LibraryQuery:
     community_id: int | None = None
     body_id: int | None = None
     committee_session_id: int | None = None
+    event_id: int | None = None
+    event_session_id: int | None = None
     year: int | None = None
     page: int = 1
 
@@ -42,7 +44,7 @@ def _filters(query: LibraryQuery) -> list[sa.ColumnElement[bool]]:
     if query.language:
         in_language = sa.select(MaterialVariant.material_id).where(MaterialVariant.language == query.language)
         conditions.append(Material.id.in_(in_language))
-    for name in ("community_id", "body_id", "committee_session_id"):
+    for name in ("community_id", "body_id", "committee_session_id", "event_id", "event_session_id"):
         if value := getattr(query, name):
             conditions.append(getattr(Material, name) == value)
     if query.year:
@@ -66,7 +68,9 @@ def _sqlite_hits(words: list[str], language: str | None) -> sa.Subquery:
     )
     if language:
         rows = rows.where(MaterialVariant.language == language)
-    rows = rows.subquery()
+    # FTS5 computes bm25() only in the query that matches: a materialised CTE keeps SQLite from merging
+    # it into the grouping query below ("unable to use function bm25 in the requested context").
+    rows = rows.cte("fts_hits").prefix_with("MATERIALIZED")
     return (
         sa.select(rows.c.material_id, sa.func.min(rows.c.score).label("score"))
         .group_by(rows.c.material_id)
@@ -76,7 +80,8 @@ def _sqlite_hits(words: list[str], language: str | None) -> sa.Subquery:
 
 def _postgresql_hits(words: list[str], language: str | None) -> sa.Subquery:
     """(material_id, score) as on SQLite, from the tsvector column; scores negated so lower is better."""
-    tsquery = sa.func.to_tsquery(sa.literal("simple", sa.Text), " & ".join(f"{word}:*" for word in words))
+    prefixes = " & ".join(f"{word}:*" for word in words)  # words are letters and digits only
+    tsquery = sa.func.to_tsquery(SIMPLE_CONFIG, sa.cast(prefixes, sa.Text))
     rows = (
         sa.select(
             MaterialVariant.material_id,
@@ -119,6 +124,6 @@ def years(user: User) -> list[int]:
     """The years of the materials the person may see, newest first (the year filter's choices)."""
     year = sa.extract("year", Material.issued_on)
     rows = db.session.scalars(
-        sa.select(sa.distinct(year)).where(security.materials_visible_to(user)).order_by(year.desc())
+        sa.select(year).distinct().where(security.materials_visible_to(user)).order_by(year.desc())
     )
     return [int(value) for value in rows if value is not None]

@@ -35,6 +35,9 @@ OFFICE_PARTS = {
     file_types.XLSX: re.compile(r"xl/sharedStrings\.xml$"),
 }
 WORD = re.compile(r"[^\W_]+")
+# PostgreSQL's text search configuration without stemming or stop words: the text is normalised already,
+# in several languages at once, and SQLite's FTS5 does not stem either, so both databases find the same.
+SIMPLE_CONFIG = sa.literal_column("'simple'::regconfig")
 
 
 def normalise(text: str) -> str:
@@ -131,7 +134,8 @@ def store_text(variant: MaterialVariant, content: str | None = None) -> Material
 
 def _tsvector(row: MaterialText) -> sa.ColumnElement:
     def weighted(text: str, weight: str) -> sa.ColumnElement:
-        return sa.func.setweight(sa.func.to_tsvector(sa.literal("simple", sa.Text), text), weight)
+        vector = sa.func.to_tsvector(SIMPLE_CONFIG, sa.cast(text, sa.Text))
+        return sa.func.setweight(vector, sa.literal_column(f"'{weight}'"))
 
     return (
         weighted(row.heading, "A").op("||")(weighted(row.summary, "B")).op("||")(weighted(row.content, "C"))

@@ -21,6 +21,8 @@ from ..models import (
     MATERIAL_LANGUAGES,
     Body,
     CommitteeSession,
+    Event,
+    EventSession,
     Material,
     MaterialAccess,
     MaterialCaption,
@@ -60,6 +62,8 @@ class MaterialData:
     community_id: int | None = None
     body_id: int | None = None
     committee_session_id: int | None = None
+    event_id: int | None = None
+    event_session_id: int | None = None
     methodology_version_id: int | None = None
     indicator_code: str | None = None
 
@@ -104,7 +108,8 @@ def version(variant: MaterialVariant, number: int) -> MaterialVersion | None:
 
 
 def attached_to(user: User, *, limit: int = 10, **attachment: Any) -> list[Material]:
-    """The newest materials attached to one thing (community=, body=, committee_session=) the user sees."""
+    """The newest materials attached to one thing (community=, body=, committee_session=, event=,
+    event_session=) that the user may see."""
     ((name, target),) = attachment.items()
     column = getattr(Material, f"{name}_id")
     query = (
@@ -157,19 +162,27 @@ def _methodology(data: MaterialData) -> tuple[MethodologyVersion | None, str | N
     return version_row, code
 
 
+ATTACHMENTS = {
+    "community": PortCommunity,
+    "body": Body,
+    "committee_session": CommitteeSession,
+    "event": Event,
+    "event_session": EventSession,
+}
+
+
 def _attachments(data: MaterialData) -> dict[str, Any]:
-    found = {
-        "community": db.session.get(PortCommunity, data.community_id) if data.community_id else None,
-        "body": db.session.get(Body, data.body_id) if data.body_id else None,
-        "committee_session": (
-            db.session.get(CommitteeSession, data.committee_session_id) if data.committee_session_id else None
-        ),
-    }
-    for name, ident in (("community", data.community_id), ("body", data.body_id)):
+    found = {}
+    for name, model in ATTACHMENTS.items():
+        ident = getattr(data, f"{name}_id")
+        found[name] = db.session.get(model, ident) if ident else None
         if ident and found[name] is None:
             raise DomainError(_("Choose from the list."), f"{name}_id")
-    if data.committee_session_id and found["committee_session"] is None:
-        raise DomainError(_("Choose from the list."), "committee_session_id")
+    session = found["event_session"]
+    if session is not None:
+        if found["event"] not in (None, session.event):
+            raise DomainError(_("This session is part of another event."), "event_session_id")
+        found["event"] = session.event  # a session's material is also its event's
     return found
 
 
@@ -213,7 +226,7 @@ def _check_actor(actor: User, values: dict[str, Any]) -> None:
     belong to nothing or to the methodology, and chooses a community or body level other than its own."""
     if security.is_secretariat(actor):
         return
-    targets = [values[name] for name in ("community", "body", "committee_session") if values[name]]
+    targets = [values[name] for name in ATTACHMENTS if values[name]]
     if values["methodology_version"] is not None or not targets:
         raise NotAllowed(_("Only the Technical Secretariat files materials outside a community or body."))
     if not all(security.can(actor, "materials.add", target) for target in targets):
@@ -320,12 +333,8 @@ def add_version(actor: User, material: Material, text: VariantData, upload: Uplo
     return created
 
 
-AUDITED_NAMES = {
-    "kind": "material_kind",
-    "access": "material_access",
-    "community": "community_id",
-    "body": "body_id",
-    "committee_session": "committee_session_id",
+AUDITED_NAMES = {"kind": "material_kind", "access": "material_access"} | {
+    name: f"{name}_id" for name in ATTACHMENTS
 }
 
 
