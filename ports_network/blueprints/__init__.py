@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from .directory import bp as directory
     from .files import bp as files
     from .main import bp as main
+    from .materials import bp as materials
     from .notifications import bp as notifications
     from .results import bp as results
     from .rooms import bp as rooms
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory, url_prefix="/directory")
     app.register_blueprint(notifications, url_prefix="/notifications")
     app.register_blueprint(files, url_prefix="/files")
+    app.register_blueprint(materials, url_prefix="/materials")
     app.register_blueprint(rooms, url_prefix="/rooms")
     register_room_events()
     app.register_blueprint(submissions, url_prefix="/index")

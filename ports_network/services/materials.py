@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
@@ -43,7 +42,6 @@ MAX_NOTE = 500
 MAX_LINK = 500
 MAX_LIST_ITEMS = 20
 MAX_LIST_ITEM = 100
-FALLBACK_ORDER = ("es", "en", "pt", "fr")
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 
 
@@ -84,42 +82,6 @@ class UploadData:
     file: FileStorage | None = None
     link: str = ""
     note: str = ""
-
-
-# --- reading ------------------------------------------------------------------------------------------
-
-
-def get(material_id: int) -> Material | None:
-    """The material with this id."""
-    return db.session.get(Material, material_id)
-
-
-def pick_variant(material: Material, locale: str) -> MaterialVariant | None:
-    """The variant a reader of `locale` gets: theirs, else Spanish, English, Portuguese, French, else any."""
-    for language in (locale, *FALLBACK_ORDER):
-        if (variant := material.variant(language)) is not None and variant.latest is not None:
-            return variant
-    return next((v for v in material.variants if v.latest is not None), None)
-
-
-def version(variant: MaterialVariant, number: int) -> MaterialVersion | None:
-    """A variant's version by its number."""
-    return next((v for v in variant.versions if v.number == number), None)
-
-
-def attached_to(user: User, *, limit: int = 10, **attachment: Any) -> list[Material]:
-    """The newest materials attached to one thing (community=, body=, committee_session=, event=,
-    event_session=) that the user may see."""
-    ((name, target),) = attachment.items()
-    column = getattr(Material, f"{name}_id")
-    query = (
-        sa.select(Material)
-        .where(column == target.id, security.materials_visible_to(user))
-        .options(sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions))
-        .order_by(Material.issued_on.desc(), Material.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
 
 
 # --- checking input -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 
 from ports_network.extensions import db
 from ports_network.models import MaterialAccess, MaterialType, TextStatus
-from ports_network.services import jobs, material_search, material_text, materials
+from ports_network.services import jobs, material_pages, material_search, material_text, materials
 from ports_network.services.file_types import DOCX, PDF, PPTX, XLSX
 
 from .. import factories
@@ -16,7 +16,7 @@ from ..material_samples import add_material, office_with_text, pdf_with_text, up
 
 def _titles(user, **criteria) -> list[str]:
     page = material_search.search(user, material_search.LibraryQuery(**criteria))
-    return [materials.pick_variant(m, "es").title for m in page.items]
+    return [material_pages.pick_variant(m, "es").title for m in page.items]
 
 
 def test_normalise_removes_accents_and_case():

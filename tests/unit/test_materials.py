@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
 from ports_network.models import AuditEvent, MaterialAccess, MaterialType, SeatRole, TextStatus
-from ports_network.services import materials, storage
+from ports_network.services import material_pages, materials, storage
 
 from .. import factories
 from ..material_samples import add_material, mp4_bytes, pdf_with_text, upload, vtt
@@ -42,7 +42,7 @@ def test_new_version_becomes_the_latest_and_keeps_the_earlier_ones(secretariat):
     assert variant.latest == second
     assert [v.number for v in variant.versions] == [2, 1]
     assert second.note == "Typos fixed"
-    assert materials.version(variant, 1) == first
+    assert material_pages.version(variant, 1) == first
     assert first.stored_file.sha256 != second.stored_file.sha256
 
 
@@ -67,7 +67,7 @@ def test_reader_gets_their_language_else_the_fallback_order(secretariat, languag
     material = add_material(secretariat, language=languages[0], title="T")
     for language in languages[1:]:
         _version(secretariat, material, language=language, title="T")
-    assert materials.pick_variant(material, locale).language == expected
+    assert material_pages.pick_variant(material, locale).language == expected
 
 
 def test_coordinator_adds_materials_to_their_community_only(coordinator, community, other_community):

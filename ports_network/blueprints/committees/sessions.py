@@ -9,7 +9,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize
-from ...services import committee_invitations, committee_sessions, rooms
+from ...services import committee_invitations, committee_sessions, material_pages, rooms
 from ..forms import show_error
 from . import bp
 from .common import form_status, load_body, load_session
@@ -46,6 +46,7 @@ def session(session_id: int):
         quorum=committee_sessions.quorum_of(meeting),
         cancel_form=CancelForm(),
         room=rooms.room_for_session(meeting),
+        materials=material_pages.listed(current_user, current_locale(), committee_session=meeting),
     )
 
 
