@@ -12,12 +12,22 @@ from werkzeug.datastructures import FileStorage
 
 from ports_network import create_app
 from ports_network.extensions import db
-from ports_network.models import Invitation, JoinRequest, Membership, Notification, OutboxMail, PeerGroup
-from ports_network.services import api_tokens, rooms, storage
+from ports_network.models import (
+    Invitation,
+    JoinRequest,
+    MaterialAccess,
+    MaterialType,
+    Membership,
+    Notification,
+    OutboxMail,
+    PeerGroup,
+)
+from ports_network.services import api_tokens, materials, rooms, storage
 
 from .. import factories
 from ..conftest import login_as
 from ..file_samples import image_bytes
+from ..material_samples import add_material, mp4_bytes, upload, vtt
 
 PERSONAS = ("anonymous", "member", "coordinator", "secretariat")
 OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
@@ -165,6 +175,18 @@ EXPECTATIONS = {
     "committees.attach_document": COORDINATOR,  # no file sent: refused with a message
     "committees.detach_document": COORDINATOR,
     "files.serve": PUBLIC,
+    "materials.index": PUBLIC,
+    "materials.new": SECRETARIAT,  # others open it from their community or body page (?community=3)
+    # The world's material is a members-only recording of the personas' community, with Spanish captions.
+    "materials.show": (HIDDEN, OK, OK, OK),
+    "materials.edit": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.new_version": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.add_caption": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.download": (HIDDEN, OK, OK, OK),
+    "materials.variant_download": (HIDDEN, OK, OK, OK),
+    "materials.version_download": (HIDDEN, OK, OK, OK),
+    "materials.preview": (HIDDEN, OK, OK, OK),
+    "materials.caption": (HIDDEN, OK, OK, OK),
     "static": PUBLIC,
 }
 ADMIN_ENDPOINTS = "admin."
@@ -242,6 +264,16 @@ def world(community, member, coordinator, secretariat, outsider):
         "agenda_item_id": agenda_item.id,
         "document_id": logo.id,
     }
+    recording = add_material(
+        secretariat,
+        kind=MaterialType.RECORDING,
+        access=MaterialAccess.MEMBERS,
+        community_id=community.id,
+        data=mp4_bytes(),
+        name="talk.mp4",
+    )
+    materials.add_caption(secretariat, recording.variant("es"), "es", upload(vtt(), "es.vtt"))
+    values |= {"material_id": recording.id, "language": "es", "number": 1, "caption_language": "es"}
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people
 

@@ -3,9 +3,8 @@ version, any earlier version, previews of pictures and videos, and caption files
 someone who may not see the material; files go out with their sniffed type, nosniff and a sandbox, as
 downloads except pictures and videos previewed inline."""
 
-from urllib.parse import quote
-
 from typing import IO
+from urllib.parse import quote
 
 from flask import Response, abort, redirect, request
 
