@@ -19,7 +19,10 @@ from .models import (
     DataCall,
     DataCallStatus,
     Event,
+    EventKind,
+    EventRegistration,
     EventSession,
+    EventStatus,
     Invitation,
     JoinRequest,
     Material,
@@ -31,6 +34,7 @@ from .models import (
     Message,
     MessageAttachment,
     PortCommunity,
+    RegistrationStatus,
     RequestStatus,
     Room,
     RoomKind,
@@ -42,6 +46,7 @@ from .models import (
     User,
     Visibility,
     data_call_community,
+    event_community,
 )
 from .models.base import utcnow
 from .models.committee import (
@@ -211,10 +216,8 @@ def _may_read_room(user: Any, room: Room) -> bool:
         return False
     if is_secretariat(user):
         return True
-    if room.kind == RoomKind.BODY:
-        return bool(holds_seat(user, room.body))
-    if room.kind == RoomKind.SESSION:
-        return bool(holds_seat(user, room.committee_session.body))
+    if room.kind in SCOPED_READERS:
+        return SCOPED_READERS[room.kind](user, room)
     if room.community_id is None:
         return is_network_member(user)
     return room.community_id in community_roles(user)
@@ -243,6 +246,8 @@ def _may_moderate_room(user: Any, room: Room) -> bool:
     if room.kind in (RoomKind.BODY, RoomKind.SESSION):
         body = room.body if room.kind == RoomKind.BODY else room.committee_session.body
         return bool(holds_seat(user, body) & OFFICER_ROLES)
+    if room.kind == RoomKind.EVENT:
+        return _manages_event(user, room.event)
     return room.community_id is not None and community_roles(user).get(room.community_id) == (
         CommunityRole.COORDINATOR
     )
@@ -420,7 +425,7 @@ def _may_see_material(user: Any, material: Material) -> bool:
 
 def _may_add_material(user: Any, target: Any = None) -> bool:
     # The Secretariat anywhere (the library itself, methodology notes); coordinators for their community;
-    # a body's officers for the body and its sessions.
+    # a body's officers for the body and its sessions; an event's organisers for the event and its sessions.
     if is_secretariat(user):
         return True
     if isinstance(target, PortCommunity):
@@ -432,14 +437,8 @@ def _may_add_material(user: Any, target: Any = None) -> bool:
     if isinstance(target, EventSession):
         target = target.event
     if isinstance(target, Event):
-        return _organises_event(user, target)
+        return _manages_event(user, target)  # its organisers, as "events.manage" says
     return False
-
-
-def _organises_event(user: Any, event: Event) -> bool:
-    # The event's organisers on the platform: the coordinators of the communities it concerns.
-    roles = community_roles(user)
-    return any(roles.get(community.id) == CommunityRole.COORDINATOR for community in event.communities)
 
 
 def material_targets(material: Material) -> list[Any]:
@@ -477,6 +476,60 @@ def _may_view_material_file(user: Any, stored: StoredFile) -> bool:
 
 
 FILE_RULES |= {"material": _may_view_material_file, "material_caption": _may_view_material_file}
+# --- Events: public once published; organised by the Secretariat, and by coordinators for the workshops of
+# their communities ---------------------------------------------------------------------------------------
+
+
+def coordinated_community_ids(user: Any) -> set[int]:
+    """The communities the user coordinates."""
+    return {cid for cid, role in community_roles(user).items() if role == CommunityRole.COORDINATOR}
+
+
+def _may_create_event(user: Any, _obj: Any = None) -> bool:
+    return is_secretariat(user) or bool(coordinated_community_ids(user))
+
+
+def _manages_event(user: Any, event: Event) -> bool:
+    # The Secretariat any event; a coordinator the workshops of a community they coordinate.
+    if is_secretariat(user):
+        return True
+    if not is_signed_in(user) or event.kind != EventKind.WORKSHOP:
+        return False
+    mine = coordinated_community_ids(user)
+    return any(community.id in mine for community in event.communities)
+
+
+def _may_view_event(user: Any, event: Event) -> bool:
+    return event.is_public or _manages_event(user, event)
+
+
+def _may_register_for_event(user: Any, event: Event) -> bool:
+    # Who may ask; the service then checks the deadline, the capacity and an earlier registration.
+    return is_signed_in(user) and event.status == EventStatus.PUBLISHED and event.registration_open
+
+
+def _reads_event_room(user: Any, event: Event) -> bool:
+    return _manages_event(user, event) or is_registered_for(user, event)
+
+
+def is_registered_for(user: Any, event: Event) -> bool:
+    """Whether the user holds a place at the event (registered, not waiting, not cancelled)."""
+    if not is_signed_in(user):
+        return False
+    query = sa.select(EventRegistration.id).where(
+        EventRegistration.event_id == event.id,
+        EventRegistration.user_id == user.id,
+        EventRegistration.status == RegistrationStatus.REGISTERED,
+    )
+    return db.session.scalar(query) is not None
+
+
+# Readers of the rooms that belong to a body, a session or an event (besides the Secretariat).
+SCOPED_READERS: dict[RoomKind, Predicate] = {
+    RoomKind.BODY: lambda user, room: bool(holds_seat(user, room.body)),
+    RoomKind.SESSION: lambda user, room: bool(holds_seat(user, room.committee_session.body)),
+    RoomKind.EVENT: lambda user, room: _reads_event_room(user, room.event),
+}
 
 
 def _anyone(_user: Any, _obj: Any = None) -> bool:
@@ -545,6 +598,11 @@ POLICY: dict[str, Predicate] = {
     "materials.view": _may_see_material,
     "materials.add": _may_add_material,
     "materials.manage": _may_manage_material,
+    "events.list": _anyone,
+    "events.view": _may_view_event,
+    "events.create": _may_create_event,
+    "events.manage": _manages_event,
+    "events.register": _may_register_for_event,
 }
 
 
@@ -652,10 +710,45 @@ def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:
     committees = sa.or_(
         sa.and_(Room.kind == RoomKind.BODY, Room.body_id.in_(seated)),
         sa.and_(Room.kind == RoomKind.SESSION, Room.committee_session_id.in_(seated_sessions)),
+        sa.and_(Room.kind == RoomKind.EVENT, _events_of(user)),
     )
     if is_network_member(user):
         return sa.or_(Room.kind == RoomKind.NETWORK, own_communities, committees)
     return sa.or_(own_communities, committees)
+
+
+def _events_of(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Room.event_id: the events the user holds a place at or organises."""
+    registered = sa.select(EventRegistration.event_id).where(
+        EventRegistration.user_id == user.id, EventRegistration.status == RegistrationStatus.REGISTERED
+    )
+    return sa.or_(Room.event_id.in_(registered), Room.event_id.in_(_managed_event_ids(user)))
+
+
+def _managed_event_ids(user: Any) -> sa.Select:
+    # Workshops of the communities the user coordinates (the Secretariat is handled by the callers).
+    own = sa.orm.aliased(Membership)
+    coordinated = sa.select(own.community_id).where(
+        own.user_id == user.id, own.status == MembershipStatus.ACTIVE, own.role == CommunityRole.COORDINATOR
+    )
+    return (
+        sa.select(event_community.c.event_id)
+        .join(Event, Event.id == event_community.c.event_id)
+        .where(Event.kind == EventKind.WORKSHOP, event_community.c.community_id.in_(coordinated))
+    )
+
+
+def events_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Event equal to `can(user, "events.view", event)`."""
+    public = sa.or_(
+        Event.status == EventStatus.PUBLISHED,
+        sa.and_(Event.status == EventStatus.CANCELLED, Event.published_at.is_not(None)),
+    )
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return public
+    return sa.or_(public, Event.id.in_(_managed_event_ids(user)))
 
 
 def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:

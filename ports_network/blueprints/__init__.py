@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from .committees import bp as committees
     from .communities import bp as communities
     from .directory import bp as directory
+    from .events import bp as events
     from .files import bp as files
     from .main import bp as main
     from .materials import bp as materials
@@ -27,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account, url_prefix="/account")
     app.register_blueprint(communities, url_prefix="/communities")
     app.register_blueprint(committees, url_prefix="/committees")
+    app.register_blueprint(events)  # its rules carry their paths: /events/... and the feed /events.ics
     app.register_blueprint(directory, url_prefix="/directory")
     app.register_blueprint(notifications, url_prefix="/notifications")
     app.register_blueprint(files, url_prefix="/files")

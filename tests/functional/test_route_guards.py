@@ -13,6 +13,8 @@ from werkzeug.datastructures import FileStorage
 from ports_network import create_app
 from ports_network.extensions import db
 from ports_network.models import (
+    EventKind,
+    EventSpeaker,
     Invitation,
     JoinRequest,
     MaterialAccess,
@@ -174,6 +176,26 @@ EXPECTATIONS = {
     "committees.remove_item": COORDINATOR,
     "committees.attach_document": COORDINATOR,  # no file sent: refused with a message
     "committees.detach_document": COORDINATOR,
+    # The world's event is a published workshop of the personas' community: its coordinator organises it.
+    "events.index": PUBLIC,
+    "events.feed": PUBLIC,
+    "events.statistics": PUBLIC,
+    "events.show": PUBLIC,
+    "events.download": PUBLIC,
+    "events.new": COORDINATOR,  # coordinators create workshops of their communities
+    "events.edit": COORDINATOR,
+    "events.publish": COORDINATOR,  # already published: refused with a message
+    "events.cancel": COORDINATOR,  # refused without a reason, with a message
+    "events.history": COORDINATOR,
+    "events.programme": COORDINATOR,
+    "events.edit_session": COORDINATOR,
+    "events.add_speaker": COORDINATOR,  # no name sent: the form comes back with its error
+    "events.remove_session": COORDINATOR,
+    "events.remove_speaker": COORDINATOR,
+    "events.register": SIGNED_IN,  # people signed out are asked to sign in
+    "events.cancel_registration": SIGNED_IN,  # nobody is registered: refused with a message
+    "events.registrations": COORDINATOR,
+    "events.registrations_csv": COORDINATOR,
     "files.serve": PUBLIC,
     "materials.index": PUBLIC,
     "materials.new": SECRETARIAT,  # others open it from their community or body page (?community=3)
@@ -257,7 +279,15 @@ def world(community, member, coordinator, secretariat, outsider):
     agenda_item = factories.AgendaItemFactory(session=committee_session, position=1)
     agenda_item.documents.append(logo)
     db.session.commit()
+    event = factories.EventFactory(kind=EventKind.WORKSHOP, communities=[community])
+    event_session = factories.EventSessionFactory(event=event)
+    speaker = EventSpeaker(session=event_session, name="Ana Speaker")
+    db.session.add(speaker)
+    db.session.commit()
     values |= {
+        "event_id": event.id,
+        "event_session_id": event_session.id,
+        "speaker_id": speaker.id,
         "body_id": body.id,
         "seat_id": seat.id,
         "session_id": committee_session.id,
