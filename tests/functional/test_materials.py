@@ -5,8 +5,9 @@ import io
 
 import pytest
 
+from ports_network.errors import NotAllowed
 from ports_network.extensions import db
-from ports_network.models import Material, MaterialAccess, MaterialType, SeatRole
+from ports_network.models import EventKind, Material, MaterialAccess, MaterialType, SeatRole
 from ports_network.services import materials
 
 from .. import factories
@@ -218,3 +219,32 @@ def test_body_and_session_pages_list_their_materials(client, coordinator, target
     login_as(client, coordinator)
     url = f"/committees/{body.id}" if target == "body" else f"/committees/sessions/{session.id}"
     assert "Acta de la sesión" in client.get(url).text
+
+
+def test_workshop_organiser_attaches_slides_to_a_session_and_the_event_page_lists_them(
+    client, coordinator, community, other_member
+):
+    workshop = factories.EventFactory(kind=EventKind.WORKSHOP, communities=[community])
+    session = factories.EventSessionFactory(event=workshop, title="Diagnóstico estratégico")
+    login_as(client, coordinator)
+    response = client.post(
+        f"/materials/new?event_session={session.id}",
+        data=_form(event_session_id=str(session.id), file=_pdf_field("Láminas del diagnóstico")),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    material = db.session.query(Material).one()
+    assert material.event == workshop  # a session's material is also its event's
+    page = client.get(f"/events/{workshop.id}").text
+    assert "Presentación del taller" in page
+    assert "Diagnóstico estratégico" in page
+    login_as(client, other_member)
+    assert "Presentación del taller" in client.get(f"/materials/?event_id={workshop.id}").text
+
+
+def test_coordinator_may_not_attach_to_a_seminar_they_do_not_organise(client, coordinator, community):
+    seminar = factories.EventFactory(kind=EventKind.SEMINAR, communities=[community])
+    login_as(client, coordinator)
+    assert client.get(f"/materials/new?event={seminar.id}").status_code == 403
+    with pytest.raises(NotAllowed):
+        add_material(coordinator, event_id=seminar.id)
