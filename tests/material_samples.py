@@ -10,37 +10,12 @@ from werkzeug.datastructures import FileStorage
 from ports_network.models import MaterialAccess, MaterialType
 from ports_network.services import materials
 from ports_network.services.file_types import DOCX, OFFICE_MAIN_PARTS, PPTX, XLSX
-
-
-def _pdf_string(text: str) -> bytes:
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("cp1252")
+from ports_network.services.material_seed import simple_pdf
 
 
 def pdf_with_text(*lines: str) -> bytes:
     """A one-page PDF whose text (Helvetica, WinAnsi, so accents survive) pypdf extracts."""
-    commands = b" ".join(b"(" + _pdf_string(line) + b") Tj T*" for line in lines)
-    stream = b"BT /F1 12 Tf 14 TL 72 720 Td " + commands + b" ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return simple_pdf(*lines)
 
 
 OFFICE_BODIES = {
