@@ -6,7 +6,6 @@ SQLite's FTS5 index by default, PostgreSQL's full-text search on PostgreSQL.
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -100,24 +99,82 @@ def _postgresql_hits(words: list[str], language: str | None) -> sa.Subquery:
     )
 
 
-def search_select(user: User, query: LibraryQuery) -> sa.Select:
-    """The query of materials the person may see matching `query`: best matches first when words are
-    given, else the newest first."""
-    select = sa.select(Material).where(security.materials_visible_to(user), *_filters(query))
+def _matching_ids(words: list[str], language: str | None) -> sa.Select:
+    """The ids of the materials whose variants match every word, unranked (cheap: counting uses it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        tsquery = sa.func.to_tsquery(SIMPLE_CONFIG, sa.cast(prefixes, sa.Text))
+        rows = sa.select(MaterialVariant.material_id).join(
+            MaterialText, MaterialText.variant_id == MaterialVariant.id
+        )
+        rows = rows.where(MaterialText.tsv.op("@@")(tsquery))
+    else:
+        fts = sa.table(FTS_TABLE, sa.column("rowid"))
+        match = " AND ".join(f'"{word}"*' for word in words)
+        rows = sa.select(MaterialVariant.material_id).select_from(fts)
+        rows = rows.join(MaterialVariant, MaterialVariant.id == fts.c.rowid)
+        rows = rows.where(sa.literal_column(FTS_TABLE).op("MATCH")(match))
+    return rows.where(MaterialVariant.language == language) if language else rows
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results and what the pagination links need."""
+
+    items: list[Material]
+    total: int
+    page: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        """Whether a previous page exists."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a next page exists."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """The previous page's number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """The next page's number."""
+        return self.page + 1
+
+
+def search(user: User, query: LibraryQuery) -> Page:
+    """One page of the materials the person may see matching `query`: best matches first when words are
+    given (counted without ranking, ranked only for the page), else the newest first."""
+    conditions = [security.materials_visible_to(user), *_filters(query)]
     words = query_words(query.words)
-    if not words:
-        return select.order_by(Material.issued_on.desc(), Material.id.desc())
-    dialect = db.session.get_bind().dialect.name
-    hits = (_postgresql_hits if dialect == "postgresql" else _sqlite_hits)(words, query.language)
-    return select.join(hits, hits.c.material_id == Material.id).order_by(hits.c.score, Material.id.desc())
-
-
-def search(user: User, query: LibraryQuery) -> Any:
-    """One page of the search, with each material's variants and versions loaded for the list."""
-    select = search_select(user, query).options(
-        sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions)
+    select = sa.select(Material).where(*conditions)
+    if words:
+        conditions.append(Material.id.in_(_matching_ids(words, query.language)))
+        dialect = db.session.get_bind().dialect.name
+        hits = (_postgresql_hits if dialect == "postgresql" else _sqlite_hits)(words, query.language)
+        select = select.join(hits, hits.c.material_id == Material.id).order_by(
+            hits.c.score, Material.id.desc()
+        )
+    else:
+        select = select.order_by(Material.issued_on.desc(), Material.id.desc())
+    total = db.session.scalar(sa.select(sa.func.count(Material.id)).where(*conditions))
+    page = max(query.page, 1)
+    items = db.session.scalars(
+        select.options(sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     )
-    return db.paginate(select, page=max(query.page, 1), per_page=PAGE_SIZE, error_out=False)
+    return Page(list(items), total or 0, page)
 
 
 def years(user: User) -> list[int]:
