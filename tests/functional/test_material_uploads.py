@@ -15,6 +15,7 @@ from ports_network.models import Material, StoredFile
 from ports_network.services import file_types, storage
 from ports_network.services.file_types import DOCX, PPTX, XLSX
 
+from .. import factories
 from ..conftest import login_as
 from ..file_samples import image_bytes
 from ..material_samples import mp4_bytes, office_with_text, pdf_with_text, zip_bomb
@@ -250,3 +251,11 @@ def test_storage_refuses_keys_it_did_not_generate(tmp_path):
         with pytest.raises(ValueError):
             backend.put(key, b"x", "text/plain")
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_the_413_message_is_in_the_readers_language(client, small_document_limit):
+    login_as(client, factories.UserFactory(is_secretariat=True, preferred_locale="es"))
+    data = _form(pdf_with_text("x" * 200, *["línea"] * 300), "informe.pdf")
+    response = client.post("/materials/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Un archivo PDF puede tener como máximo 2 KB aquí." in response.text
