@@ -124,6 +124,7 @@ def upgrade():
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('rank_tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['variant_id'], ['material_variant.id'], name=op.f('fk_material_text_variant_id_material_variant'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('variant_id', name=op.f('pk_material_text'))

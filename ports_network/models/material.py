@@ -208,7 +208,11 @@ TSVECTOR = sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql")
 
 class MaterialText(db.Model):
     """What search reads for a variant: casefolded text with its accents removed (so "publicacion" finds
-    "publicación" without PostgreSQL's unaccent extension), in three fields ranked by weight."""
+    "publicación" without PostgreSQL's unaccent extension), in three fields ranked by weight.
+
+    On PostgreSQL, `tsv` holds every word without positions (small, matched through its GIN index) and
+    `rank_tsv` the weighted title and description that order the matches: ranking thousands of matches
+    by their whole text would read megabytes of vectors per search."""
 
     __tablename__ = "material_text"
 
@@ -219,6 +223,7 @@ class MaterialText(db.Model):
     summary: Mapped[str] = mapped_column(sa.Text, default="")  # description
     content: Mapped[str] = mapped_column(sa.Text, default="")  # text extracted from the newest file
     tsv: Mapped[str | None] = mapped_column(TSVECTOR)
+    rank_tsv: Mapped[str | None] = mapped_column(TSVECTOR)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (sa.Index("ix_material_text_tsv", "tsv", postgresql_using="gin"),)

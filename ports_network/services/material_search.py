@@ -4,6 +4,8 @@ match, accents or not, as prefixes in titles, tags, authors, descriptions and th
 SQLite's FTS5 index by default, PostgreSQL's full-text search on PostgreSQL.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 
@@ -78,13 +80,14 @@ def _sqlite_hits(words: list[str], language: str | None) -> sa.Subquery:
 
 
 def _postgresql_hits(words: list[str], language: str | None) -> sa.Subquery:
-    """(material_id, score) as on SQLite, from the tsvector column; scores negated so lower is better."""
+    """(material_id, score) as on SQLite: matched on every word, ranked by the title and description (a
+    match in the file's text alone ranks after them); scores negated so lower is better."""
     prefixes = " & ".join(f"{word}:*" for word in words)  # words are letters and digits only
     tsquery = sa.func.to_tsquery(SIMPLE_CONFIG, sa.cast(prefixes, sa.Text))
     rows = (
         sa.select(
             MaterialVariant.material_id,
-            (-sa.func.ts_rank(MaterialText.tsv, tsquery)).label("score"),
+            (-sa.func.ts_rank(MaterialText.rank_tsv, tsquery)).label("score"),
         )
         .join(MaterialVariant, MaterialVariant.id == MaterialText.variant_id)
         .where(MaterialText.tsv.op("@@")(tsquery))
@@ -152,6 +155,21 @@ class Page:
         return self.page + 1
 
 
+@contextmanager
+def _index_plan() -> Iterator[None]:
+    """On PostgreSQL, steer the search's own statements to the GIN index. The planner prices `tsv @@ query`
+    as nearly free and, for a common word, scans the whole table, decompressing every document's vector
+    (110 ms for 10,000 documents in bench_materials.py against 8 ms through the index)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = on"))
+
+
 def search(user: User, query: LibraryQuery) -> Page:
     """One page of the materials the person may see matching `query`: best matches first when words are
     given (counted without ranking, ranked only for the page), else the newest first."""
@@ -167,13 +185,14 @@ def search(user: User, query: LibraryQuery) -> Page:
         )
     else:
         select = select.order_by(Material.issued_on.desc(), Material.id.desc())
-    total = db.session.scalar(sa.select(sa.func.count(Material.id)).where(*conditions))
     page = max(query.page, 1)
-    items = db.session.scalars(
-        select.options(sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
+    with _index_plan() if words else nullcontext():
+        total = db.session.scalar(sa.select(sa.func.count(Material.id)).where(*conditions))
+        items = db.session.scalars(
+            select.options(sa.orm.selectinload(Material.variants).selectinload(MaterialVariant.versions))
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).all()
     return Page(list(items), total or 0, page)
 
 

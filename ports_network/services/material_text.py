@@ -128,18 +128,20 @@ def store_text(variant: MaterialVariant, content: str | None = None) -> Material
     if content is not None:
         row.content = normalise(content)[:MAX_INDEXED_CHARS]
     if db.session.get_bind().dialect.name == "postgresql":
-        row.tsv = _tsvector(row)
+        row.tsv, row.rank_tsv = _tsvectors(row)
     return row
 
 
-def _tsvector(row: MaterialText) -> sa.ColumnElement:
-    def weighted(text: str, weight: str) -> sa.ColumnElement:
-        vector = sa.func.to_tsvector(SIMPLE_CONFIG, sa.cast(text, sa.Text))
-        return sa.func.setweight(vector, sa.literal_column(f"'{weight}'"))
+def _vector(text: str) -> sa.ColumnElement:
+    return sa.func.to_tsvector(SIMPLE_CONFIG, sa.cast(text, sa.Text))
 
-    return (
-        weighted(row.heading, "A").op("||")(weighted(row.summary, "B")).op("||")(weighted(row.content, "C"))
-    )
+
+def _tsvectors(row: MaterialText) -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """Every word, stripped of positions (matching), and the weighted title and description (ranking)."""
+    words = sa.func.strip(_vector(row.heading).op("||")(_vector(row.summary)).op("||")(_vector(row.content)))
+    heading = sa.func.setweight(_vector(row.heading), sa.literal_column("'A'"))
+    summary = sa.func.setweight(_vector(row.summary), sa.literal_column("'B'"))
+    return words, heading.op("||")(summary)
 
 
 def index_variant(variant: MaterialVariant) -> None:
