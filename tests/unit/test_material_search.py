@@ -2,11 +2,13 @@
 not; filters; large files indexed by the job; only what the person may see."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ports_network.extensions import db
 from ports_network.models import MaterialAccess, MaterialType, TextStatus
+from ports_network.models.material import FTS_DDL, FTS_DROP
 from ports_network.services import jobs, material_pages, material_search, material_text, materials
 from ports_network.services.file_types import DOCX, PDF, PPTX, XLSX
 
@@ -143,3 +145,13 @@ def test_unreadable_file_is_marked_and_still_found_by_its_title(secretariat):
     material = add_material(secretariat, title="Dañado", data=broken)
     assert material.variant("es").text_status == TextStatus.FAILED
     assert _titles(None, words="danado") == ["Dañado"]
+
+
+def test_the_migration_builds_the_same_full_text_index_as_the_models():
+    # The migration carries its own copy of the FTS5 statements (migrations import nothing from the app).
+    migration = next(Path(__file__).resolve().parents[2].glob("migrations/versions/*_materials_library_*.py"))
+    namespace: dict = {}
+    source = migration.read_text()
+    exec(source[source.index("FTS_DDL = (") : source.index("def _on_sqlite")], namespace)
+    assert namespace["FTS_DDL"] == FTS_DDL
+    assert namespace["FTS_DROP"] == FTS_DROP
