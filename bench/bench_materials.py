@@ -64,7 +64,7 @@ QUERIES = [
     "competitiv",
     "ventanilla unica comercio",
 ]
-LEVELS = ("public", "public", "members", "community")
+LEVELS = ("public", "public", "members", "one_community")
 PDF_MIME = "application/pdf"
 
 
@@ -104,7 +104,7 @@ def populate(documents: int) -> None:
                 "id": n,
                 "kind": "study",
                 "access": level,
-                "access_community_id": community.id if level == "community" else None,
+                "access_community_id": community.id if level == "one_community" else None,
                 "issued_on": start + timedelta(days=n % 4000),
                 "authors": [],
                 "tags": rng.sample(WORDS, 3),

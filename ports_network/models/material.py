@@ -46,8 +46,9 @@ class MaterialAccess(enum.StrEnum):
 
     PUBLIC = "public"
     MEMBERS = "members"  # every network member (and the Secretariat)
-    COMMUNITY = "community"  # the members of one community
-    BODY = "body"  # the current seat holders of one governance body
+    # Not "community" and "body": labels.LABELS is keyed by value, and Visibility.COMMUNITY is "community".
+    COMMUNITY = "one_community"  # the members of one community
+    BODY = "one_body"  # the current seat holders of one governance body
 
 
 class TextStatus(enum.StrEnum):
@@ -113,9 +114,11 @@ class Material(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "(access = 'community') = (access_community_id IS NOT NULL)", name="community_level_names_one"
+            "(access = 'one_community') = (access_community_id IS NOT NULL)", name="community_level_names_one"
         ),
-        sa.CheckConstraint("(access = 'body') = (access_body_id IS NOT NULL)", name="body_level_names_one"),
+        sa.CheckConstraint(
+            "(access = 'one_body') = (access_body_id IS NOT NULL)", name="body_level_names_one"
+        ),
     )
 
     def is_public_on(self, day: date) -> bool:

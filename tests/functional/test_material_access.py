@@ -63,7 +63,7 @@ def people(member, other_member, secretariat, community):
 def _material(secretariat, community, body, level: str, embargo: str) -> Material:
     today = utcnow().date()
     fields = {
-        "access": MaterialAccess(level),
+        "access": MaterialAccess[level.upper()],
         "embargo_until": {"none": None, "future": today + timedelta(days=1), "over": today}[embargo],
     }
     if level == "community":

@@ -184,7 +184,7 @@ def test_body_officer_edits_the_description_of_their_bodys_material(client, coor
     login_as(client, coordinator)
     data = {
         "kind": "work_plan",
-        "access": "body",
+        "access": "one_body",
         "access_body_id": str(body.id),
         "access_community_id": "0",
         "body_id": str(body.id),

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
-from ports_network.models import AuditEvent, MaterialAccess, MaterialType, SeatRole, TextStatus
+from ports_network.labels import label
+from ports_network.models import AuditEvent, MaterialAccess, MaterialType, SeatRole, TextStatus, Visibility
 from ports_network.services import material_pages, materials, storage
 
 from .. import factories
@@ -208,3 +209,11 @@ def test_update_changes_the_metadata_and_is_audited(secretariat, community):
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "material.update")).one()
     assert event.new["material_kind"] == "study"
     assert event.new["community_id"] == community.id
+
+
+def test_access_levels_have_their_own_labels_beside_the_profile_visibility():
+    # labels.LABELS is keyed by value: a level called "community" would take Visibility.COMMUNITY's label.
+    assert label(MaterialAccess.COMMUNITY) == "One community's members"
+    assert label(Visibility.COMMUNITY) == "Members of my communities"
+    assert label(MaterialAccess.BODY) == "One governance body's seat holders"
+    assert label(MaterialType.WORK_PLAN) == "Work plan"
