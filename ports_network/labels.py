@@ -172,7 +172,7 @@ LABELS: dict[Enum, object] = {
     PartnerRole.PARTNER: _l("Partner"),
     SpeakerRole.SPEAKER: _l("Speaker"),
     SpeakerRole.MODERATOR: _l("Moderator"),
-    RegistrationStatus.REGISTERED: _l("Registered"),
+    RegistrationStatus.REGISTERED: _l("Holds a place"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),
     EventAttendance.ATTENDED: _l("Attended"),
     Gender.WOMAN: _l("Woman"),

@@ -9,6 +9,7 @@ two people never get the last place together.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -33,6 +34,7 @@ from ..models.base import utcnow
 from . import audit, event_invitations
 
 MAX_ORGANISATION = 200
+REMIND_BEFORE = timedelta(days=1)
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED)
 
 
@@ -84,7 +86,7 @@ def counts(event: Event) -> tuple[int, int]:
     return found.get(RegistrationStatus.REGISTERED, 0), found.get(RegistrationStatus.WAITLISTED, 0)
 
 
-def deadline_of(event: Event) -> object:
+def deadline_of(event: Event) -> datetime:
     """The last moment to register: the deadline the organisers set, else the start of the event."""
     return event.registration_deadline or event.starts_at
 
@@ -284,3 +286,25 @@ def people_holding_or_awaiting(event: Event) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def remind_due(now: datetime | None = None) -> int:
+    """Remind, once, everyone holding a place at a published event that starts within a day (the hourly
+    job `events.remind_registrants`); returns how many were reminded."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        sa.select(EventRegistration)
+        .join(Event, Event.id == EventRegistration.event_id)
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > now,
+            Event.starts_at <= now + REMIND_BEFORE,
+            EventRegistration.status == RegistrationStatus.REGISTERED,
+            EventRegistration.reminded_at.is_(None),
+        )
+    ).all()
+    for row in rows:
+        event_invitations.send(row.event, [row.user], "events.reminder")
+        row.reminded_at = now
+    db.session.commit()
+    return len(rows)

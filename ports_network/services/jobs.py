@@ -58,6 +58,12 @@ def _index_materials() -> object:
     return index_pending()
 
 
+def _remind_event_registrants() -> object:
+    from .event_registrations import remind_due
+
+    return remind_due()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -66,6 +72,7 @@ JOBS: dict[str, Job] = {
         Job("memberships.expire_invitations", timedelta(hours=1), _expire_invitations),
         Job("index.remind_data_calls", timedelta(hours=1), _remind_data_calls),
         Job("materials.index_text", timedelta(minutes=1), _index_materials),
+        Job("events.remind_registrants", timedelta(hours=1), _remind_event_registrants),
     )
 }
 

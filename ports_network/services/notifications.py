@@ -231,6 +231,10 @@ KINDS: dict[str, NotificationKind] = {
             when=p["when"],
         ),
     ),
+    "events.reminder": NotificationKind(
+        "events",
+        lambda p: gettext("Reminder: %(event)s starts soon (%(when)s).", event=p["event"], when=p["when"]),
+    ),
     "events.registration_cancelled": NotificationKind(
         "events",
         lambda p: gettext("Your registration for %(event)s is cancelled.", event=p["event"]),

@@ -21,7 +21,7 @@ from ports_network.models import (
     User,
 )
 from ports_network.models.base import utcnow
-from ports_network.services import event_registrations, events
+from ports_network.services import event_registrations, events, jobs
 from ports_network.services.event_registrations import RegistrationData
 from tests import factories
 
@@ -204,8 +204,8 @@ def _register_in_thread(app, user_id, event_id, country_id, outcomes):
         event = events.get(event_id)
         try:
             outcomes.append(event_registrations.register(person, event, RegistrationData(country_id)).status)
-        except DomainError as error:
-            outcomes.append(error.message)
+        except DomainError as error:  # "This event is full", in the platform's default language here
+            outcomes.append(error)
         db.session.remove()
 
 
@@ -223,4 +223,20 @@ def test_two_people_never_get_the_last_place_together(app, peru):
     for thread in threads:
         thread.join()
     assert outcomes.count(RegistrationStatus.REGISTERED) == 1
-    assert outcomes.count("This event is full.") == 5
+    assert sum(isinstance(outcome, DomainError) for outcome in outcomes) == 5
+    assert db.session.scalar(sa.select(sa.func.count(EventRegistration.id))) == 1
+
+
+def test_people_holding_a_place_are_reminded_once_the_day_before(app, member, outsider, peru):
+    soon = utcnow() + timedelta(hours=20)
+    event = factories.EventFactory(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    later = factories.EventFactory()  # three weeks ahead: not yet
+    for person, at in ((member, event), (outsider, later)):
+        event_registrations.register(person, at, data(peru))
+    factories.EventRegistrationFactory(event=event, status=RegistrationStatus.WAITLISTED)
+    assert jobs.run_job(jobs.JOBS["events.remind_registrants"])
+    reminded = db.session.scalars(
+        sa.select(Notification.user_id).where(Notification.kind == "events.reminder")
+    )
+    assert list(reminded) == [member.id]
+    assert event_registrations.remind_due() == 0
