@@ -28,6 +28,7 @@ from .models import (
     Material,
     MaterialAccess,
     MaterialCaption,
+    MaterialVariant,
     MaterialVersion,
     Membership,
     MembershipStatus,
@@ -465,8 +466,8 @@ def _may_view_material_file(user: Any, stored: StoredFile) -> bool:
     material = db.session.scalar(
         sa.select(Material)
         .join(Material.variants)
-        .outerjoin(MaterialVersion)
-        .outerjoin(MaterialCaption)
+        .outerjoin(MaterialVersion, MaterialVersion.variant_id == MaterialVariant.id)
+        .outerjoin(MaterialCaption, MaterialCaption.variant_id == MaterialVariant.id)
         .where(
             sa.or_(MaterialVersion.stored_file_id == stored.id, MaterialCaption.stored_file_id == stored.id)
         )

@@ -1,7 +1,7 @@
-"""A member registers for the Callao workshop; its organiser (the Callao coordinator) uploads the slides of
-a session, then a corrected version that replaces them behind the same link while the first stays
+"""A network member registers for the Callao workshop; its organiser (the Callao coordinator) uploads the
+slides of a session, then a corrected version that replaces them behind the same link while the first stays
 downloadable; the member finds them by searching, without accents, a word that is only inside the PDF.
-Real server, real database, headless Chromium. Selectors use form names, so the Spanish interface of both
+Real server, real database, headless Chromium. Selectors use form names, so the interface language of the
 demo accounts does not matter."""
 
 import pytest
@@ -14,7 +14,9 @@ from ports_network.services.material_seed import simple_pdf
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "puertos-demo-2026"
-MEMBER = "member.callao@demo.puertos.example"
+# Not member.callao: test_event_registration.py registers that account for the same workshop on the shared
+# server. A member of Cartagena may register too, and sees members-only material.
+MEMBER = "validator.cartagena@demo.puertos.example"
 ORGANISER = "coordinator.callao@demo.puertos.example"
 TITLE = "Gobernanza de la comunidad: láminas del taller"
 FIRST = simple_pdf(TITLE, "Borrador de las láminas.")

@@ -20,11 +20,12 @@ from ports_network.models import (
 )
 from ports_network.models.base import utcnow
 from ports_network.security import can, materials_visible_to
+from ports_network.services import materials
 
 from .. import factories
 from ..conftest import login_as
 from ..file_samples import image_bytes
-from ..material_samples import add_material
+from ..material_samples import add_material, mp4_bytes, upload, vtt
 
 PERSONAS = ("anonymous", "other_member", "member", "body_member", "secretariat")
 EVERYONE = set(PERSONAS)
@@ -138,6 +139,24 @@ def test_the_generic_file_view_follows_the_same_rule(client, people, secretariat
     material = _material(secretariat, community, body, "community", "none")
     public_id = material.variant("es").latest.stored_file.public_id
     login_as(client, other_member)
+    assert client.get(f"/files/{public_id}").status_code == 404
+    login_as(client, persons["member"])
+    assert client.get(f"/files/{public_id}").status_code == 200
+
+
+def test_caption_files_follow_their_recording_through_the_generic_file_view(client, people, secretariat):
+    persons, community, _body = people
+    recording = add_material(
+        secretariat,
+        kind=MaterialType.RECORDING,
+        access=MaterialAccess.COMMUNITY,
+        access_community_id=community.id,
+        data=mp4_bytes(),
+        name="talk.mp4",
+    )
+    caption = materials.add_caption(secretariat, recording.variant("es"), "es", upload(vtt(), "es.vtt"))
+    public_id = caption.stored_file.public_id
+    login_as(client, persons["other_member"])
     assert client.get(f"/files/{public_id}").status_code == 404
     login_as(client, persons["member"])
     assert client.get(f"/files/{public_id}").status_code == 200
