@@ -25,9 +25,15 @@ from .models import (
     Event,
     EventKind,
     EventRegistration,
+    EventSession,
     EventStatus,
     Invitation,
     JoinRequest,
+    Material,
+    MaterialAccess,
+    MaterialCaption,
+    MaterialVariant,
+    MaterialVersion,
     Membership,
     MembershipStatus,
     Message,
@@ -519,6 +525,73 @@ def _may_run_motion(user: Any, motion: Motion) -> bool:
     return _runs_body(user, motion.body)
 
 
+# --- Materials library: access levels with an optional embargo; who adds materials where ----------------
+
+
+def _may_see_material(user: Any, material: Material) -> bool:
+    # Public (by level, or once the embargo ended), else the level's people; the Secretariat sees all.
+    if is_secretariat(user) or material.is_public_on(utcnow().date()):
+        return True
+    if material.access == MaterialAccess.MEMBERS:
+        return is_network_member(user)
+    if material.access == MaterialAccess.COMMUNITY:
+        return material.access_community_id in community_roles(user)
+    return material.access_body is not None and bool(holds_seat(user, material.access_body))
+
+
+def _may_add_material(user: Any, target: Any = None) -> bool:
+    # The Secretariat anywhere (the library itself, methodology notes); coordinators for their community;
+    # a body's officers for the body and its sessions; an event's organisers for the event and its sessions.
+    if is_secretariat(user):
+        return True
+    if isinstance(target, PortCommunity):
+        return not target.is_archived and role_in(user, target) == CommunityRole.COORDINATOR
+    if isinstance(target, Body):
+        return target.is_active and bool(holds_seat(user, target) & OFFICER_ROLES)
+    if isinstance(target, CommitteeSession):
+        return target.body.is_active and bool(holds_seat(user, target.body) & OFFICER_ROLES)
+    if isinstance(target, EventSession):
+        target = target.event
+    if isinstance(target, Event):
+        return _manages_event(user, target)  # its organisers, as "events.manage" says
+    return False
+
+
+def material_targets(material: Material) -> list[Any]:
+    """What a material is attached to, each a target of "materials.add"."""
+    targets = [
+        material.community,
+        material.body,
+        material.committee_session,
+        material.event,
+        material.event_session,
+    ]
+    return [target for target in targets if target is not None]
+
+
+def _may_manage_material(user: Any, material: Material) -> bool:
+    # Whoever may add materials to one of the things it is attached to (not its uploader as such: a
+    # coordinator who steps down stops managing their community's materials).
+    if is_secretariat(user):
+        return True
+    return any(_may_add_material(user, target) for target in material_targets(material))
+
+
+def _may_view_material_file(user: Any, stored: StoredFile) -> bool:
+    material = db.session.scalar(
+        sa.select(Material)
+        .join(Material.variants)
+        .outerjoin(MaterialVersion, MaterialVersion.variant_id == MaterialVariant.id)
+        .outerjoin(MaterialCaption, MaterialCaption.variant_id == MaterialVariant.id)
+        .where(
+            sa.or_(MaterialVersion.stored_file_id == stored.id, MaterialCaption.stored_file_id == stored.id)
+        )
+        .limit(1)
+    )
+    return _may_see_material(user, material) if material is not None else is_secretariat(user)
+
+
+FILE_RULES |= {"material": _may_view_material_file, "material_caption": _may_view_material_file}
 # --- Events: public once published; organised by the Secretariat, and by coordinators for the workshops of
 # their communities ---------------------------------------------------------------------------------------
 
@@ -657,6 +730,10 @@ POLICY: dict[str, Predicate] = {
     "committees.view_motion": _may_view_motion,
     "committees.vote": _may_vote,
     "committees.list_votes": _signed_in,
+    "materials.list": _anyone,
+    "materials.view": _may_see_material,
+    "materials.add": _may_add_material,
+    "materials.manage": _may_manage_material,
     "events.list": _anyone,
     "events.view": _may_view_event,
     "events.create": _may_create_event,
@@ -876,3 +953,31 @@ def action_items_visible_to(user: Any) -> sa.ColumnElement[bool]:
         ActionItem.community_id.in_(_active_community_ids(user.id)),
         ActionItem.body_id.in_(_seated_today(user)),
     )
+
+
+def materials_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Material equal to `can(user, "materials.view", material)`."""
+    if is_secretariat(user):
+        return sa.true()
+    today = utcnow().date()
+    visible = [
+        Material.access == MaterialAccess.PUBLIC,
+        sa.and_(Material.embargo_until.is_not(None), Material.embargo_until <= today),
+    ]
+    if not is_signed_in(user):
+        return sa.or_(*visible)
+    if is_network_member(user):
+        visible.append(Material.access == MaterialAccess.MEMBERS)
+    seated = sa.select(Seat.body_id).where(
+        Seat.user_id == user.id,
+        Seat.start_date <= today,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+    )
+    visible += [
+        sa.and_(
+            Material.access == MaterialAccess.COMMUNITY,
+            Material.access_community_id.in_(_active_community_ids(user.id)),
+        ),
+        sa.and_(Material.access == MaterialAccess.BODY, Material.access_body_id.in_(seated)),
+    ]
+    return sa.or_(*visible)

@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from .events import bp as events
     from .files import bp as files
     from .main import bp as main
+    from .materials import bp as materials
     from .minutes import bp as minutes
     from .notifications import bp as notifications
     from .results import bp as results
@@ -36,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory, url_prefix="/directory")
     app.register_blueprint(notifications, url_prefix="/notifications")
     app.register_blueprint(files, url_prefix="/files")
+    app.register_blueprint(materials, url_prefix="/materials")
     app.register_blueprint(rooms, url_prefix="/rooms")
     register_room_events()
     register_session_events()

@@ -61,6 +61,17 @@ from .event import (
 )
 from .job import JobState
 from .mail import MailStatus, OutboxMail
+from .material import (
+    MATERIAL_LANGUAGES,
+    Material,
+    MaterialAccess,
+    MaterialCaption,
+    MaterialText,
+    MaterialType,
+    MaterialVariant,
+    MaterialVersion,
+    TextStatus,
+)
 from .membership import (
     CommunityRole,
     Invitation,
@@ -98,6 +109,7 @@ from .submission import (
 from .user import User, Visibility
 
 __all__ = [
+    "MATERIAL_LANGUAGES",
     "ActionItem",
     "ActionItemStatus",
     "AgendaItem",
@@ -135,6 +147,13 @@ __all__ = [
     "JoinRequest",
     "LockedMinutesError",
     "MailStatus",
+    "Material",
+    "MaterialAccess",
+    "MaterialCaption",
+    "MaterialText",
+    "MaterialType",
+    "MaterialVariant",
+    "MaterialVersion",
     "Membership",
     "MembershipStatus",
     "Message",
@@ -187,6 +206,7 @@ __all__ = [
     "SubmissionStatus",
     "SubmissionValue",
     "SupportStage",
+    "TextStatus",
     "User",
     "VersionOrigin",
     "Visibility",

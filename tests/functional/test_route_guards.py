@@ -18,6 +18,8 @@ from ports_network.models import (
     EventSpeaker,
     Invitation,
     JoinRequest,
+    MaterialAccess,
+    MaterialType,
     Membership,
     MinutesAmendment,
     Motion,
@@ -27,11 +29,12 @@ from ports_network.models import (
     SessionStatus,
 )
 from ports_network.models.base import utcnow
-from ports_network.services import api_tokens, rooms, storage
+from ports_network.services import api_tokens, materials, rooms, storage
 
 from .. import factories
 from ..conftest import login_as
 from ..file_samples import image_bytes
+from ..material_samples import add_material, mp4_bytes, upload, vtt
 
 PERSONAS = ("anonymous", "member", "coordinator", "secretariat")
 OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
@@ -251,6 +254,18 @@ EXPECTATIONS = {
     "events.registrations": COORDINATOR,
     "events.registrations_csv": COORDINATOR,
     "files.serve": PUBLIC,
+    "materials.index": PUBLIC,
+    "materials.new": SECRETARIAT,  # others open it from their community or body page (?community=3)
+    # The world's material is a members-only recording of the personas' community, with Spanish captions.
+    "materials.show": (HIDDEN, OK, OK, OK),
+    "materials.edit": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.new_version": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.add_caption": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.download": (HIDDEN, OK, OK, OK),
+    "materials.variant_download": (HIDDEN, OK, OK, OK),
+    "materials.version_download": (HIDDEN, OK, OK, OK),
+    "materials.preview": (HIDDEN, OK, OK, OK),
+    "materials.caption": (HIDDEN, OK, OK, OK),
     "static": PUBLIC,
 }
 ADMIN_ENDPOINTS = "admin."
@@ -349,6 +364,16 @@ def world(community, member, coordinator, secretariat, outsider):
         "document_id": logo.id,
         "motion_id": motion.id,
     }
+    recording = add_material(
+        secretariat,
+        kind=MaterialType.RECORDING,
+        access=MaterialAccess.MEMBERS,
+        community_id=community.id,
+        data=mp4_bytes(),
+        name="talk.mp4",
+    )
+    materials.add_caption(secretariat, recording.variant("es"), "es", upload(vtt(), "es.vtt"))
+    values |= {"material_id": recording.id, "language": "es", "number": 1, "caption_language": "es"}
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people
 

@@ -7,7 +7,14 @@ from flask_login import current_user
 from ...i18n import current_locale
 from ...models import EventKind, EventStatus, RegistrationStatus
 from ...security import can, requires
-from ...services import event_calendar, event_invitations, event_registrations, event_statistics, rooms
+from ...services import (
+    event_calendar,
+    event_invitations,
+    event_registrations,
+    event_statistics,
+    material_pages,
+    rooms,
+)
 from . import bp
 from .common import load_event
 from .forms import CalendarFilterForm, CancelEventForm
@@ -66,6 +73,7 @@ def show(event_id: int):
         figures=event_statistics.participation([event], locale),
         room=room if room is not None and can(current_user, "rooms.read", room) else None,
         cancel_form=CancelEventForm(),
+        materials=material_pages.listed(current_user, locale, event=event),
     )
 
 
