@@ -64,22 +64,20 @@ def serve_demo(tmp: Path) -> Iterator[LiveServer]:
             subprocess.run(
                 [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True
             )
+        # The server's log goes to a file: an unread pipe fills up (64 KiB) and then blocks the server on
+        # its next log line, which hangs every request after it.
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the session ends
         process = subprocess.Popen(
-            [sys.executable, "wsgi.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
         )
         server = LiveServer(f"http://127.0.0.1:{port}", database_url)
         try:
-            wait_until_up(server.url, process)
+            wait_until_up(server.url, process, log_path=tmp / "server.log")
             yield server
         finally:
             process.terminate()
             process.wait(timeout=10)
-            process.stderr.close()
+            log.close()
             server.engine.dispose()
 
 
