@@ -66,7 +66,7 @@ def serve_demo(tmp: Path) -> Iterator[LiveServer]:
             )
         # The server's log goes to a file: an unread pipe fills up (64 KiB) and then blocks the server on
         # its next log line, which hangs every request after it.
-        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the session ends
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the server stops
         process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
         )
