@@ -3,6 +3,8 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,10 +45,9 @@ class LiveServer:
         return body
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serve_demo(tmp: Path) -> Iterator[LiveServer]:
     """Migrate a fresh database, load the demo seed, and serve the app with `python wsgi.py`."""
-    tmp = tmp_path_factory.mktemp("live")
     with fresh_database(tmp) as database_url:
         port = free_port()
         env = {
@@ -65,7 +66,7 @@ def live_server(tmp_path_factory):
             )
         # The server's log goes to a file: an unread pipe fills up (64 KiB) and then blocks the server on
         # its next log line, which hangs every request after it.
-        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the session ends
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the server stops
         process = subprocess.Popen(
             [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
         )
@@ -78,6 +79,13 @@ def live_server(tmp_path_factory):
             process.wait(timeout=10)
             log.close()
             server.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The demo platform shared by the browser tests of a run."""
+    with serve_demo(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,18 @@ from playwright.sync_api import expect
 from ports_network.services.event_seed import seed_uid
 from ports_network.services.material_seed import simple_pdf
 
+from .conftest import serve_demo
+
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory):
+    """A demo platform of its own: the slides, the registration and the search start from the seed, whatever
+    the browser tests before this one did on the shared server."""
+    with serve_demo(tmp_path_factory.mktemp("materials-live")) as server:
+        yield server
+
 
 PASSWORD = "puertos-demo-2026"
 # Not member.callao: test_event_registration.py registers that account for the same workshop on the shared
@@ -90,7 +101,8 @@ def organiser_replaces_them(page, material_url: str) -> None:
     expect(page.locator("table")).to_contain_text("Láminas corregidas después de la sesión")
 
 
-def test_member_finds_the_new_version_of_the_workshop_slides_behind_the_same_link(live_server, new_page):
+def test_member_finds_the_new_version_of_the_workshop_slides_behind_the_same_link(own_server, new_page):
+    live_server = own_server
     event_id, session_id = workshop_ids(live_server)
     member = new_page()
     member_registers(member, live_server, event_id)
