@@ -212,16 +212,28 @@ class Candidate:
     session: CommitteeSession | None  # None: voted between sessions
 
 
+def held_from(session: CommitteeSession) -> datetime:
+    """When a session began: when its chair opened it, else when it was planned to start."""
+    return session.started_at or session.starts_at
+
+
+def held_until(session: CommitteeSession) -> datetime:
+    """When a session ended: when its chair closed it, else when it was planned to start."""
+    return session.closed_at or session.starts_at
+
+
 def _approval_problem(minutes: CommitteeMinutes, motion: Motion) -> str | None:
-    """Why this motion cannot approve these minutes (None: it can)."""
+    """Why this motion cannot approve these minutes (None: it can). Sessions are compared by when they
+    were held, not planned: a chair may open a session earlier than announced."""
     session = minutes.session
     if motion.status != MotionStatus.CARRIED or motion.body_id != session.body_id:
         return _("Only a carried motion of the same body approves its minutes.")
     if motion.session_id is None:
-        if not motion.between_sessions or motion.created_at <= session.starts_at:
+        put_at = motion.opened_at or motion.created_at
+        if not motion.between_sessions or put_at <= held_until(session):
             return _("A vote between sessions must have been put after the session.")
         return None
-    if motion.session_id == session.id or motion.session.starts_at <= session.starts_at:
+    if motion.session_id == session.id or held_from(motion.session) <= held_until(session):
         return _("Minutes are approved at a later session of the body.")
     if motion.agenda_item is not None and motion.agenda_item.kind != AgendaItemKind.DECISION:
         return _("The motion must be on a decision item of the agenda.")

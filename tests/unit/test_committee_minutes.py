@@ -217,6 +217,59 @@ def test_a_vote_between_sessions_after_the_session_approves_the_minutes_without_
     assert minutes.is_approved and minutes.approved_by_id is None
 
 
+def _held_early(session, started_hours_ago: int = 3, closed_hours_ago: int = 1) -> None:
+    """The session planned a month ahead but opened and closed by its chair today."""
+    now = utcnow().replace(microsecond=0)
+    session.starts_at = now + timedelta(days=30)
+    session.started_at = now - timedelta(hours=started_hours_ago)
+    session.closed_at = now - timedelta(hours=closed_hours_ago)
+    db.session.commit()
+
+
+def test_a_session_held_before_its_planned_time_is_approved_by_a_vote_put_to_the_members_after_it(
+    minutes, meeting
+):
+    _held_early(meeting.session)
+    ready_for_approval(minutes, meeting.chair)
+    during = factories.MotionFactory(
+        session=None,
+        body=meeting.session.body,
+        between_sessions=True,
+        closes_at=utcnow(),
+        status=MotionStatus.CARRIED,
+        opened_at=utcnow() - timedelta(hours=2),
+    )
+    after = factories.MotionFactory(
+        session=None,
+        body=meeting.session.body,
+        between_sessions=True,
+        closes_at=utcnow(),
+        status=MotionStatus.CARRIED,
+        opened_at=utcnow(),
+    )
+    assert [c.motion for c in committee_minutes.approval_candidates(minutes)] == [after]
+    with pytest.raises(DomainError, match="after the session"):
+        committee_minutes.approve_by_motion(minutes, during, meeting.chair)
+    committee_minutes.approve_by_motion(minutes, after, meeting.chair)
+    assert minutes.approval_motion_id == after.id
+
+
+def test_a_later_session_is_the_one_held_later_even_when_planned_for_an_earlier_day(minutes, meeting):
+    _held_early(meeting.session)
+    ready_for_approval(minutes, meeting.chair)
+    motion = later_approval_motion(meeting.session)
+    later = motion.session
+    later.starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)  # planned before the first
+    later.started_at = utcnow()
+    db.session.commit()
+    assert [c.motion for c in committee_minutes.approval_candidates(minutes)] == [motion]
+    later.started_at = meeting.session.started_at + timedelta(minutes=30)  # while the first one was held
+    db.session.commit()
+    assert committee_minutes.approval_candidates(minutes) == []
+    with pytest.raises(DomainError, match="later session"):
+        committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
+
+
 def test_the_hash_is_the_sha256_of_the_approved_text_and_stays_the_same(minutes, meeting):
     committee_minutes.edit(meeting.chair, minutes, "Línea con acentos: São Paulo\r\nsegunda línea", None, 1)
     ready_for_approval(minutes, meeting.chair)
