@@ -7,6 +7,7 @@ Drafts are for the body's seat holders and the Secretariat; approved minutes for
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -248,6 +249,28 @@ def approval_candidates(minutes: CommitteeMinutes) -> list[Candidate]:
         .order_by(Motion.id.desc())
     )
     return [Candidate(m, m.session) for m in motions if _approval_problem(minutes, m) is None]
+
+
+# "The minutes" in the platform's languages: a motion saying so names the minutes it may approve.
+MINUTES_WORDS = re.compile(r"\b(?:acta|actas|minutes|ata|atas)\b", re.IGNORECASE)
+
+
+def approvable_by(motion: Motion) -> list[CommitteeMinutes]:
+    """The body's minutes, not yet approved, that a carried motion may approve and that it names: by their
+    session's title in its text or agenda item, else (saying "the minutes") every such minutes. What the
+    officers are offered on the motion's result; nothing is approved without them."""
+    if motion.status != MotionStatus.CARRIED:
+        return []
+    drafts = db.session.scalars(
+        sa.select(CommitteeMinutes)
+        .join(CommitteeSession, CommitteeMinutes.session_id == CommitteeSession.id)
+        .where(CommitteeSession.body_id == motion.body_id, CommitteeMinutes.status != MinutesStatus.APPROVED)
+        .order_by(CommitteeSession.starts_at)
+    )
+    fitting = [minutes for minutes in drafts if _approval_problem(minutes, motion) is None]
+    words = " ".join(f"{motion.text} {motion.agenda_item.title if motion.agenda_item else ''}".split())
+    named = [m for m in fitting if " ".join(m.session.title.split()).casefold() in words.casefold()]
+    return named or (fitting if MINUTES_WORDS.search(words) else [])
 
 
 def pending_amendments(minutes: CommitteeMinutes) -> int:

@@ -270,6 +270,32 @@ def test_a_later_session_is_the_one_held_later_even_when_planned_for_an_earlier_
         committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
 
 
+def test_a_carried_motion_offers_the_draft_minutes_it_names_by_session_title_or_as_the_minutes(
+    minutes, meeting
+):
+    session = meeting.session
+    by_title = later_approval_motion(session, text="Se aprueba el acta de la first ORDINARY  session.")
+    by_item = later_approval_motion(session, text="Agreed.")
+    by_item.agenda_item.title = "Minutes of First ordinary session"
+    by_word = later_approval_motion(session, text="Se aprueba el acta.")
+    unrelated = later_approval_motion(session, text="The budget 2026 is adopted.")
+    unrelated.agenda_item.title = "Budget"
+    rejected = later_approval_motion(session, text="The minutes are approved.", status=MotionStatus.REJECTED)
+    db.session.commit()
+    for motion in (by_title, by_item, by_word):
+        assert committee_minutes.approvable_by(motion) == [minutes]
+    assert committee_minutes.approvable_by(unrelated) == []
+    assert committee_minutes.approvable_by(rejected) == []
+    assert committee_minutes.approvable_by(meeting.named) == []  # the session's own decision
+
+
+def test_approved_minutes_are_offered_no_more(minutes, meeting):
+    motion = later_approval_motion(meeting.session, text="The minutes of First ordinary session pass.")
+    ready_for_approval(minutes, meeting.chair)
+    committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
+    assert committee_minutes.approvable_by(motion) == []
+
+
 def test_the_hash_is_the_sha256_of_the_approved_text_and_stays_the_same(minutes, meeting):
     committee_minutes.edit(meeting.chair, minutes, "Línea con acentos: São Paulo\r\nsegunda línea", None, 1)
     ready_for_approval(minutes, meeting.chair)

@@ -38,7 +38,7 @@ def generate(session_id: int):
 def show(minutes_id: int):
     """The minutes as they stand, their versions, amendments and what the reader may do next."""
     minutes = load_minutes(minutes_id)
-    approve_form = ApproveForm()
+    approve_form = ApproveForm(motion_id=request.args.get("motion_id", type=int))  # from a motion's result
     approve_form.set_choices(committee_minutes.approval_candidates(minutes), describe)
     return render_template(
         "minutes/show.html",
