@@ -273,6 +273,12 @@ def approvable_by(motion: Motion) -> list[CommitteeMinutes]:
     return named or (fitting if MINUTES_WORDS.search(words) else [])
 
 
+def approved_by(motion: Motion) -> list[CommitteeMinutes]:
+    """The minutes this motion approved (its page says so)."""
+    query = sa.select(CommitteeMinutes).where(CommitteeMinutes.approval_motion_id == motion.id)
+    return list(db.session.scalars(query.order_by(CommitteeMinutes.id)))
+
+
 def pending_amendments(minutes: CommitteeMinutes) -> int:
     """How many amendments still wait for the secretary's decision."""
     return db.session.scalar(

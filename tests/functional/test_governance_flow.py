@@ -70,14 +70,17 @@ def test_a_carried_motion_of_a_later_session_offers_the_approval_of_the_minutes_
     assert f'<option selected value="{motion.id}">' in shown and 'id="approval"' in shown
 
 
-def test_once_approved_the_minutes_link_to_their_motion_which_offers_them_no_more(client, meeting):
+def test_approved_minutes_and_their_motion_link_to_each_other_and_are_offered_no_more(client, meeting):
     minutes = committee_minutes.generate(meeting.chair, meeting.session)
     motion = later_approval_motion(meeting.session, text="Approve the minutes of the First ordinary session.")
     ready_for_approval(minutes, meeting.chair)
     committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
     shown = page(client, meeting.attendee, f"/committees/minutes/{minutes.id}")
     assert f'href="/committees/motions/{motion.id}"' in shown
-    assert "Record the approval" not in page(client, meeting.chair, f"/committees/motions/{motion.id}")
+    shown = page(client, meeting.chair, f"/committees/motions/{motion.id}")
+    assert "Record the approval" not in shown
+    assert "This motion approved the minutes of First ordinary session." in shown
+    assert f'href="/committees/minutes/{minutes.id}"' in shown
 
 
 def test_a_between_sessions_vote_s_page_offers_an_action_and_the_approval(client, meeting):

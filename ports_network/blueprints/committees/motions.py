@@ -65,6 +65,7 @@ def motion(motion_id: int):
         ballot_form=BallotForm(formdata=None),
         named=committee_motions.named_ballots(item),
         approvable=committee_minutes.approvable_by(item),
+        approved=committee_minutes.approved_by(item),
     )
 
 

@@ -231,8 +231,6 @@
       if (drives) card.append(button(T.close_vote, () => send("motion_close_vote", { motion_id: motion.id }), { class: "secondary", dataset: { action: "close-vote" } }));
     } else if (motion.totals) {
       card.append(el("p", { dataset: { cell: "result" } }, fill(T.result, { result: labels.motion[motion.status], ...motion.totals })));
-      const links = followUp(motion);
-      if (links) card.append(links);
     } else if (motion.status === "proposed" && drives && live()) {
       card.append(proposedControls(motion));
     }
@@ -241,6 +239,8 @@
       motion.ballots.forEach((b) => list.append(el("li", {}, `${b.name}: ${labels.choice[b.choice]}${b.weight > 1 ? ` (${fill(T.weight, { num: b.weight })})` : ""}`)));
       card.append(list);
     }
+    const links = followUp(motion);
+    if (links) card.append(links);
     return card;
   }
 
