@@ -2,6 +2,8 @@
 its minutes and decisions, a carried motion offers its officers an action and the approval of the minutes
 it names (on the live page and on the motion's page), and the minutes page opens with that motion chosen."""
 
+from datetime import timedelta
+
 import pytest
 
 from ports_network.extensions import db
@@ -110,3 +112,18 @@ def test_an_action_from_a_decision_in_markdown_gets_the_decision_s_words_as_its_
     )
     shown = page(client, meeting.chair, path)
     assert 'value="Adopt the work plan 2026 &amp; its annex."' in shown
+
+
+def test_the_session_page_highlights_its_overdue_actions_and_links_each_decision_to_its_vote(client, meeting):
+    session = meeting.session
+    factories.ActionItemFactory(
+        body=session.body,
+        session=session,
+        motion=meeting.named,
+        owner=meeting.attendee,
+        title="Circulate the work plan",
+        due_date=utcnow().date() - timedelta(days=3),
+    )
+    shown = page(client, meeting.attendee, f"/committees/sessions/{session.id}")
+    assert '<tr class="overdue">' in shown and "Circulate the work plan" in shown
+    assert f'href="/committees/motions/{meeting.named.id}"' in shown

@@ -49,6 +49,7 @@ def session(session_id: int):
         minutes=committee_minutes.of_session(meeting),
         actions=action_items.of_session(meeting),
         decisions=action_items.carried_motions_of_session(meeting),
+        today=action_items.today(),
     )
 
 
