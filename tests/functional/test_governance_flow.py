@@ -127,3 +127,12 @@ def test_the_session_page_highlights_its_overdue_actions_and_links_each_decision
     shown = page(client, meeting.attendee, f"/committees/sessions/{session.id}")
     assert '<tr class="overdue">' in shown and "Circulate the work plan" in shown
     assert f'href="/committees/motions/{meeting.named.id}"' in shown
+
+
+def test_an_action_links_to_the_vote_it_came_from_for_those_who_may_see_it(client, meeting, other_member):
+    item = factories.ActionItemFactory(
+        body=meeting.session.body, session=meeting.session, motion=meeting.named, owner=other_member
+    )
+    link = f'href="/committees/motions/{meeting.named.id}"'
+    assert link in page(client, meeting.chair, f"/action-items/{item.id}")
+    assert link not in page(client, other_member, f"/action-items/{item.id}")  # the owner without a seat
