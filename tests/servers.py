@@ -4,6 +4,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -13,12 +14,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    """Wait for the server's /health to answer; fail early if the process died."""
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30, log: Path | None = None) -> None:
+    """Wait for the server's /health to answer; fail early if the process died (with its stderr, read
+    from its pipe or from the `log` file it writes to)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stderr.read()}")
+            output = log.read_text(errors="replace") if log else process.stderr.read()
+            raise RuntimeError(f"server exited early: {output}")
         try:
             with urllib.request.urlopen(url + "/health", timeout=1):
                 return

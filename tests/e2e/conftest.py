@@ -63,22 +63,20 @@ def live_server(tmp_path_factory):
             subprocess.run(
                 [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True
             )
-        process = subprocess.Popen(
-            [sys.executable, "wsgi.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # The server logs every request to stderr: into a file, as a pipe nobody reads fills up after a
+        # few hundred requests and then blocks the server in the middle of a test.
+        log = tmp / "server.log"
+        with log.open("w") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         server = LiveServer(f"http://127.0.0.1:{port}", database_url)
         try:
-            wait_until_up(server.url, process)
+            wait_until_up(server.url, process, log=log)
             yield server
         finally:
             process.terminate()
             process.wait(timeout=10)
-            process.stderr.close()
             server.engine.dispose()
 
 
