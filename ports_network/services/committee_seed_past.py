@@ -3,6 +3,10 @@ seed_data/committees.json): held at the II Regional Meeting in Cartagena de Indi
 call and a proxy, a decision carried by named vote, two action items, and minutes written from that record,
 approved by a vote between sessions and locked.
 
+Where the date comes from: the II Regional Meeting of port logistics communities was held in Cartagena from
+26 to 29 July 2017, and the committee presented the work plans of the committees and the Expert Group there
+(shared/seeds 000:485-487). The day and hour within the meeting and everything recorded are illustrative.
+
 It is written as the record the platform would hold, with the dates of the time (the services would stamp
 today's), and nobody is notified of events eight years old. Running it twice changes nothing.
 """
