@@ -75,6 +75,12 @@ class Config:
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
     IMAGE_MAX_BYTES = _env_int("IMAGE_MAX_BYTES", 2 * 1024 * 1024)
     IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 24_000_000)
+    # The materials library's limits per kind of file (a request is also capped by MAX_CONTENT_LENGTH).
+    MATERIALS_DOCUMENT_MAX_BYTES = _env_int("MATERIALS_DOCUMENT_MAX_BYTES", 60 * 1024 * 1024)
+    MATERIALS_IMAGE_MAX_BYTES = _env_int("MATERIALS_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+    MATERIALS_VIDEO_MAX_BYTES = _env_int("MATERIALS_VIDEO_MAX_BYTES", 60 * 1024 * 1024)
+    # Files up to this size have their text indexed while the upload waits; larger ones by a job.
+    MATERIALS_INLINE_INDEX_BYTES = _env_int("MATERIALS_INLINE_INDEX_BYTES", 1024 * 1024)
 
     SCHEDULER_ENABLED = _env_bool("SCHEDULER_ENABLED", False)
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)

@@ -1,7 +1,6 @@
 """Translated labels for every enumerated value users see (forms, tables, mail)."""
 
 from enum import Enum
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -15,18 +14,28 @@ from .models import (
     CommunityStatus,
     DataCallStatus,
     Delivery,
+    EventAttendance,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    Gender,
     MailStatus,
+    MaterialAccess,
+    MaterialType,
     MembershipStatus,
     MinutesStatus,
     MotionStatus,
+    PartnerRole,
     Phase,
     ProxyRule,
     QuorumRule,
+    RegistrationStatus,
     RequestStatus,
     SeatRole,
     Sector,
     SessionKind,
     SessionStatus,
+    SpeakerRole,
     SpeakerStatus,
     StakeholderType,
     SubmissionStatus,
@@ -36,9 +45,12 @@ from .models import (
     VoteChoice,
     VoteMethod,
     VotingRule,
+    WorkshopTopic,
 )
 
-_ENTRIES: tuple[tuple[Enum, Any], ...] = (
+# (member, label) pairs. Several enums share a value ("active", "closed", "done"): each enum gets its own
+# label when it has one here, and otherwise the first label given for that value.
+LABEL_PAIRS: list[tuple[Enum, object]] = [
     (StakeholderType.CUSTOMS, _l("Customs")),
     (StakeholderType.MINISTRY, _l("Ministry")),
     (StakeholderType.PORT_AUTHORITY, _l("Port authority")),
@@ -100,8 +112,8 @@ _ENTRIES: tuple[tuple[Enum, Any], ...] = (
     (SubmissionStatus.VALIDATED, _l("Validated")),
     (SubmissionStatus.ACCEPTED, _l("Accepted")),
     (SubmissionStatus.PUBLISHED, _l("Published")),
-    # Governance bodies. Values without an entry here ("two_thirds" of the quorum rule) take the label their
-    # value has elsewhere.
+    # Governance bodies. Enum members with equal values share one entry (StrEnum), so "active", "closed",
+    # "member" and "two_thirds" keep the labels they have elsewhere.
     (BodyKind.DIRECTIVE_COMMITTEE, _l("Directive committee")),
     (BodyKind.TECHNICAL_COMMITTEE, _l("Technical committee")),
     (BodyKind.EXPERT_GROUP, _l("Expert group")),
@@ -138,12 +150,13 @@ _ENTRIES: tuple[tuple[Enum, Any], ...] = (
     (AttendanceStatus.EXCUSED, _l("Excused")),
     (AttendanceStatus.ABSENT, _l("Absent")),
     # Minutes and action items: "open", "draft", "approved", "rejected", "accepted", "pending", "in_progress"
-    # and "cancelled" take the labels these values have in other enums.
+    # and "cancelled" are shared with other enums and keep those labels.
     (MinutesStatus.AMENDMENTS, _l("Open for amendments")),
     (VersionOrigin.GENERATED, _l("Written from the session record")),
     (VersionOrigin.EDITED, _l("Edited")),
     (VersionOrigin.AMENDMENT, _l("Amendment accepted")),
     (ActionItemStatus.DONE, _l("Done")),
+    # "rejected" and "withdrawn" share the labels of the requests to join (same values, one entry).
     (MotionStatus.PROPOSED, _l("Proposed")),
     (MotionStatus.VOTING, _l("Being voted on")),
     (MotionStatus.CARRIED, _l("Carried")),
@@ -159,30 +172,67 @@ _ENTRIES: tuple[tuple[Enum, Any], ...] = (
     (SpeakerStatus.WAITING, _l("Waiting")),
     (SpeakerStatus.SPEAKING, _l("Has the floor")),
     (SpeakerStatus.DONE, _l("Spoke")),
-)
+    # Materials library ("public" keeps the label it has as a sector).
+    (MaterialType.GUIDELINES, _l("Guidelines")),
+    (MaterialType.RECOMMENDATIONS, _l("Recommendations")),
+    (MaterialType.WORK_PLAN, _l("Work plan")),
+    (MaterialType.RAPPORTEUR_REPORT, _l("Rapporteur's report")),
+    (MaterialType.PRESENTATION, _l("Presentation")),
+    (MaterialType.RECORDING, _l("Recording")),
+    (MaterialType.STUDY, _l("Study")),
+    (MaterialType.SURVEY_RESULTS, _l("Survey results")),
+    (MaterialType.BEST_PRACTICE, _l("Best practice")),
+    (MaterialType.MINUTES, _l("Minutes")),
+    (MaterialType.METHODOLOGY_NOTE, _l("Methodology note")),
+    (MaterialType.OTHER, _l("Other")),
+    (MaterialAccess.MEMBERS, _l("Network members")),
+    (MaterialAccess.COMMUNITY, _l("One community's members")),
+    (MaterialAccess.BODY, _l("One governance body's seat holders")),
+    # Events. The values "in_person", "hybrid", "cancelled" and "absent" keep the labels they have above
+    # (StrEnum members with equal values are one dictionary key).
+    (EventKind.REGIONAL_MEETING, _l("Regional meeting")),
+    (EventKind.WORKSHOP, _l("Workshop")),
+    (EventKind.SEMINAR, _l("Seminar")),
+    (EventKind.WEBINAR, _l("Webinar")),
+    (EventKind.TECHNICAL_VISIT, _l("Technical visit")),
+    (WorkshopTopic.STRATEGIC_DIAGNOSIS, _l("Strategic diagnosis of the port logistics community")),
+    (WorkshopTopic.LOGISTIC_CHAIN_MANAGEMENT, _l("Management of the logistic port chain")),
+    (EventFormat.VIRTUAL, _l("Virtual")),
+    (EventStatus.DRAFT, _l("Draft")),
+    (EventStatus.PUBLISHED, _l("Published")),
+    (PartnerRole.ORGANISER, _l("Organiser")),
+    (PartnerRole.PARTNER, _l("Partner")),
+    (SpeakerRole.SPEAKER, _l("Speaker")),
+    (SpeakerRole.MODERATOR, _l("Moderator")),
+    (RegistrationStatus.REGISTERED, _l("Holds a place")),
+    (RegistrationStatus.WAITLISTED, _l("On the waiting list")),
+    (EventAttendance.ATTENDED, _l("Attended")),
+    (Gender.WOMAN, _l("Woman")),
+    (Gender.MAN, _l("Man")),
+    (Gender.ANOTHER, _l("Another gender identity")),
+    (Gender.UNDISCLOSED, _l("Prefer not to say")),
+]
 
 
-# Looked up by enum class and value: StrEnum members with equal values are equal (and hash alike), so a
-# dict keyed by the members themselves would keep one label for, say, an action item "done" and a speaker
-# "done". A member without an entry of its own takes the first label given to its value in another enum.
-LABELS: dict[tuple[type[Enum], Any], object] = {(type(m), m.value): text for m, text in _ENTRIES}
-SHARED: dict[Any, object] = {}
-for _member, _label in _ENTRIES:
-    SHARED.setdefault(_member.value, _label)
+OWN_LABELS: dict[tuple[type[Enum], object], object] = {(type(m), m.value): text for m, text in LABEL_PAIRS}
+SHARED_LABELS: dict[object, object] = {}
+for _member, _text in LABEL_PAIRS:
+    SHARED_LABELS.setdefault(_member.value, _text)
 
 
-def _text(member: Enum) -> object:
-    key = (type(member), member.value)
-    return LABELS[key] if key in LABELS else SHARED.get(member.value, member.value)
+def _label_of(member: Enum) -> object:
+    """The enum's own label for the member, else the first label given for its value, else the value."""
+    own = OWN_LABELS.get((type(member), member.value))
+    return own if own is not None else SHARED_LABELS.get(member.value, member.value)
 
 
 def label(value: Enum | None) -> str:
     """The translated label of an enum value ('' for None)."""
     if value is None:
         return ""
-    return str(_text(value))
+    return str(_label_of(value))
 
 
 def choices(enum_cls: type[Enum]) -> list[tuple[str, object]]:
     """(value, label) pairs for a WTForms select, in declaration order."""
-    return [(member.value, _text(member)) for member in enum_cls]
+    return [(member.value, _label_of(member)) for member in enum_cls]

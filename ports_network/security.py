@@ -22,13 +22,24 @@ from .models import (
     CommunityRole,
     DataCall,
     DataCallStatus,
+    Event,
+    EventKind,
+    EventRegistration,
+    EventSession,
+    EventStatus,
     Invitation,
     JoinRequest,
+    Material,
+    MaterialAccess,
+    MaterialCaption,
+    MaterialVariant,
+    MaterialVersion,
     Membership,
     MembershipStatus,
     Message,
     MessageAttachment,
     PortCommunity,
+    RegistrationStatus,
     RequestStatus,
     Room,
     RoomKind,
@@ -40,6 +51,7 @@ from .models import (
     User,
     Visibility,
     data_call_community,
+    event_community,
 )
 from .models.base import utcnow
 from .models.committee import (
@@ -212,10 +224,8 @@ def _may_read_room(user: Any, room: Room) -> bool:
         return False
     if is_secretariat(user):
         return True
-    if room.kind == RoomKind.BODY:
-        return bool(holds_seat(user, room.body))
-    if room.kind == RoomKind.SESSION:
-        return bool(holds_seat(user, room.committee_session.body))
+    if room.kind in SCOPED_READERS:
+        return SCOPED_READERS[room.kind](user, room)
     if room.community_id is None:
         return is_network_member(user)
     return room.community_id in community_roles(user)
@@ -244,6 +254,8 @@ def _may_moderate_room(user: Any, room: Room) -> bool:
     if room.kind in (RoomKind.BODY, RoomKind.SESSION):
         body = room.body if room.kind == RoomKind.BODY else room.committee_session.body
         return bool(holds_seat(user, body) & OFFICER_ROLES)
+    if room.kind == RoomKind.EVENT:
+        return _manages_event(user, room.event)
     return room.community_id is not None and community_roles(user).get(room.community_id) == (
         CommunityRole.COORDINATOR
     )
@@ -513,6 +525,129 @@ def _may_run_motion(user: Any, motion: Motion) -> bool:
     return _runs_body(user, motion.body)
 
 
+# --- Materials library: access levels with an optional embargo; who adds materials where ----------------
+
+
+def _may_see_material(user: Any, material: Material) -> bool:
+    # Public (by level, or once the embargo ended), else the level's people; the Secretariat sees all.
+    if is_secretariat(user) or material.is_public_on(utcnow().date()):
+        return True
+    if material.access == MaterialAccess.MEMBERS:
+        return is_network_member(user)
+    if material.access == MaterialAccess.COMMUNITY:
+        return material.access_community_id in community_roles(user)
+    return material.access_body is not None and bool(holds_seat(user, material.access_body))
+
+
+def _may_add_material(user: Any, target: Any = None) -> bool:
+    # The Secretariat anywhere (the library itself, methodology notes); coordinators for their community;
+    # a body's officers for the body and its sessions; an event's organisers for the event and its sessions.
+    if is_secretariat(user):
+        return True
+    if isinstance(target, PortCommunity):
+        return not target.is_archived and role_in(user, target) == CommunityRole.COORDINATOR
+    if isinstance(target, Body):
+        return target.is_active and bool(holds_seat(user, target) & OFFICER_ROLES)
+    if isinstance(target, CommitteeSession):
+        return target.body.is_active and bool(holds_seat(user, target.body) & OFFICER_ROLES)
+    if isinstance(target, EventSession):
+        target = target.event
+    if isinstance(target, Event):
+        return _manages_event(user, target)  # its organisers, as "events.manage" says
+    return False
+
+
+def material_targets(material: Material) -> list[Any]:
+    """What a material is attached to, each a target of "materials.add"."""
+    targets = [
+        material.community,
+        material.body,
+        material.committee_session,
+        material.event,
+        material.event_session,
+    ]
+    return [target for target in targets if target is not None]
+
+
+def _may_manage_material(user: Any, material: Material) -> bool:
+    # Whoever may add materials to one of the things it is attached to (not its uploader as such: a
+    # coordinator who steps down stops managing their community's materials).
+    if is_secretariat(user):
+        return True
+    return any(_may_add_material(user, target) for target in material_targets(material))
+
+
+def _may_view_material_file(user: Any, stored: StoredFile) -> bool:
+    material = db.session.scalar(
+        sa.select(Material)
+        .join(Material.variants)
+        .outerjoin(MaterialVersion, MaterialVersion.variant_id == MaterialVariant.id)
+        .outerjoin(MaterialCaption, MaterialCaption.variant_id == MaterialVariant.id)
+        .where(
+            sa.or_(MaterialVersion.stored_file_id == stored.id, MaterialCaption.stored_file_id == stored.id)
+        )
+        .limit(1)
+    )
+    return _may_see_material(user, material) if material is not None else is_secretariat(user)
+
+
+FILE_RULES |= {"material": _may_view_material_file, "material_caption": _may_view_material_file}
+# --- Events: public once published; organised by the Secretariat, and by coordinators for the workshops of
+# their communities ---------------------------------------------------------------------------------------
+
+
+def coordinated_community_ids(user: Any) -> set[int]:
+    """The communities the user coordinates."""
+    return {cid for cid, role in community_roles(user).items() if role == CommunityRole.COORDINATOR}
+
+
+def _may_create_event(user: Any, _obj: Any = None) -> bool:
+    return is_secretariat(user) or bool(coordinated_community_ids(user))
+
+
+def _manages_event(user: Any, event: Event) -> bool:
+    # The Secretariat any event; a coordinator the workshops of a community they coordinate.
+    if is_secretariat(user):
+        return True
+    if not is_signed_in(user) or event.kind != EventKind.WORKSHOP:
+        return False
+    mine = coordinated_community_ids(user)
+    return any(community.id in mine for community in event.communities)
+
+
+def _may_view_event(user: Any, event: Event) -> bool:
+    return event.is_public or _manages_event(user, event)
+
+
+def _may_register_for_event(user: Any, event: Event) -> bool:
+    # Who may ask; the service then checks the deadline, the capacity and an earlier registration.
+    return is_signed_in(user) and event.status == EventStatus.PUBLISHED and event.registration_open
+
+
+def _reads_event_room(user: Any, event: Event) -> bool:
+    return _manages_event(user, event) or is_registered_for(user, event)
+
+
+def is_registered_for(user: Any, event: Event) -> bool:
+    """Whether the user holds a place at the event (registered, not waiting, not cancelled)."""
+    if not is_signed_in(user):
+        return False
+    query = sa.select(EventRegistration.id).where(
+        EventRegistration.event_id == event.id,
+        EventRegistration.user_id == user.id,
+        EventRegistration.status == RegistrationStatus.REGISTERED,
+    )
+    return db.session.scalar(query) is not None
+
+
+# Readers of the rooms that belong to a body, a session or an event (besides the Secretariat).
+SCOPED_READERS: dict[RoomKind, Predicate] = {
+    RoomKind.BODY: lambda user, room: bool(holds_seat(user, room.body)),
+    RoomKind.SESSION: lambda user, room: bool(holds_seat(user, room.committee_session.body)),
+    RoomKind.EVENT: lambda user, room: _reads_event_room(user, room.event),
+}
+
+
 def _anyone(_user: Any, _obj: Any = None) -> bool:
     return True
 
@@ -595,6 +730,15 @@ POLICY: dict[str, Predicate] = {
     "committees.view_motion": _may_view_motion,
     "committees.vote": _may_vote,
     "committees.list_votes": _signed_in,
+    "materials.list": _anyone,
+    "materials.view": _may_see_material,
+    "materials.add": _may_add_material,
+    "materials.manage": _may_manage_material,
+    "events.list": _anyone,
+    "events.view": _may_view_event,
+    "events.create": _may_create_event,
+    "events.manage": _manages_event,
+    "events.register": _may_register_for_event,
 }
 
 
@@ -702,10 +846,45 @@ def rooms_visible_to(user: Any) -> sa.ColumnElement[bool]:
     committees = sa.or_(
         sa.and_(Room.kind == RoomKind.BODY, Room.body_id.in_(seated)),
         sa.and_(Room.kind == RoomKind.SESSION, Room.committee_session_id.in_(seated_sessions)),
+        sa.and_(Room.kind == RoomKind.EVENT, _events_of(user)),
     )
     if is_network_member(user):
         return sa.or_(Room.kind == RoomKind.NETWORK, own_communities, committees)
     return sa.or_(own_communities, committees)
+
+
+def _events_of(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Room.event_id: the events the user holds a place at or organises."""
+    registered = sa.select(EventRegistration.event_id).where(
+        EventRegistration.user_id == user.id, EventRegistration.status == RegistrationStatus.REGISTERED
+    )
+    return sa.or_(Room.event_id.in_(registered), Room.event_id.in_(_managed_event_ids(user)))
+
+
+def _managed_event_ids(user: Any) -> sa.Select:
+    # Workshops of the communities the user coordinates (the Secretariat is handled by the callers).
+    own = sa.orm.aliased(Membership)
+    coordinated = sa.select(own.community_id).where(
+        own.user_id == user.id, own.status == MembershipStatus.ACTIVE, own.role == CommunityRole.COORDINATOR
+    )
+    return (
+        sa.select(event_community.c.event_id)
+        .join(Event, Event.id == event_community.c.event_id)
+        .where(Event.kind == EventKind.WORKSHOP, event_community.c.community_id.in_(coordinated))
+    )
+
+
+def events_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Event equal to `can(user, "events.view", event)`."""
+    public = sa.or_(
+        Event.status == EventStatus.PUBLISHED,
+        sa.and_(Event.status == EventStatus.CANCELLED, Event.published_at.is_not(None)),
+    )
+    if is_secretariat(user):
+        return sa.true()
+    if not is_signed_in(user):
+        return public
+    return sa.or_(public, Event.id.in_(_managed_event_ids(user)))
 
 
 def bodies_visible_to(user: Any) -> sa.ColumnElement[bool]:
@@ -774,3 +953,31 @@ def action_items_visible_to(user: Any) -> sa.ColumnElement[bool]:
         ActionItem.community_id.in_(_active_community_ids(user.id)),
         ActionItem.body_id.in_(_seated_today(user)),
     )
+
+
+def materials_visible_to(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition on Material equal to `can(user, "materials.view", material)`."""
+    if is_secretariat(user):
+        return sa.true()
+    today = utcnow().date()
+    visible = [
+        Material.access == MaterialAccess.PUBLIC,
+        sa.and_(Material.embargo_until.is_not(None), Material.embargo_until <= today),
+    ]
+    if not is_signed_in(user):
+        return sa.or_(*visible)
+    if is_network_member(user):
+        visible.append(Material.access == MaterialAccess.MEMBERS)
+    seated = sa.select(Seat.body_id).where(
+        Seat.user_id == user.id,
+        Seat.start_date <= today,
+        sa.or_(Seat.end_date.is_(None), Seat.end_date >= today),
+    )
+    visible += [
+        sa.and_(
+            Material.access == MaterialAccess.COMMUNITY,
+            Material.access_community_id.in_(_active_community_ids(user.id)),
+        ),
+        sa.and_(Material.access == MaterialAccess.BODY, Material.access_body_id.in_(seated)),
+    ]
+    return sa.or_(*visible)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+import pycountry
 from factory.alchemy import SQLAlchemyModelFactory
 
 from ports_network.extensions import db
@@ -33,6 +34,15 @@ from ports_network.models import (
 )
 from ports_network.models.base import utcnow
 from ports_network.models.committee import AgendaItem, Body, BodyKind, CommitteeSession, Seat, SessionKind
+from ports_network.models.event import (
+    Event,
+    EventFormat,
+    EventKind,
+    EventRegistration,
+    EventSession,
+    EventStatus,
+    RegistrationStatus,
+)
 from ports_network.services import methodologies
 from ports_network.services.passwords import hash_password
 
@@ -57,7 +67,7 @@ class CountryFactory(BaseFactory):
         sqlalchemy_get_or_create = ("alpha2",)
 
     alpha2 = "PE"
-    alpha3 = factory.LazyAttribute(lambda o: {"PE": "PER", "CL": "CHL", "CO": "COL", "MX": "MEX"}[o.alpha2])
+    alpha3 = factory.LazyAttribute(lambda o: pycountry.countries.get(alpha_2=o.alpha2).alpha_3)
 
 
 class PortFactory(BaseFactory):
@@ -241,6 +251,30 @@ class MinutesFactory(BaseFactory):
             db.session.commit()
 
 
+class EventFactory(BaseFactory):
+    """A published seminar three weeks ahead, open for registration without a limit; pass communities=."""
+
+    class Meta:
+        model = Event
+
+    kind = EventKind.SEMINAR
+    title = factory.Sequence(lambda n: {"en": f"Seminar {n}", "es": f"Seminario {n}"})
+    format = EventFormat.VIRTUAL
+    online_link = "https://meet.example.org/seminar"
+    starts_at = factory.LazyFunction(lambda: (utcnow() + timedelta(days=21)).replace(microsecond=0))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=4))
+    time_zone = "America/Lima"
+    status = EventStatus.PUBLISHED
+    published_at = factory.LazyFunction(utcnow)
+    registration_open = True
+
+    @factory.post_generation
+    def communities(self, create, extracted, **kwargs):
+        self.communities = list(extracted or [])
+        if create:
+            db.session.commit()
+
+
 class ActionItemFactory(BaseFactory):
     class Meta:
         model = ActionItem
@@ -249,3 +283,24 @@ class ActionItemFactory(BaseFactory):
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Action {n}")
     due_date = factory.LazyFunction(lambda: utcnow().date() + timedelta(days=30))
+
+
+class EventSessionFactory(BaseFactory):
+    class Meta:
+        model = EventSession
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Panel {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class EventRegistrationFactory(BaseFactory):
+    """A place held at an event, counted from Peru by default."""
+
+    class Meta:
+        model = EventRegistration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    status = RegistrationStatus.REGISTERED
+    country = factory.SubFactory(CountryFactory)

@@ -14,13 +14,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30, log: Path | None = None) -> None:
-    """Wait for the server's /health to answer; fail early if the process died (with its stderr, read
-    from its pipe or from the `log` file it writes to)."""
+def wait_until_up(
+    url: str, process: subprocess.Popen, timeout: float = 30, log_path: Path | None = None
+) -> None:
+    """Wait for the server's /health to answer; fail early if the process died (with its log: the given
+    file, or its stderr pipe)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = log.read_text(errors="replace") if log else process.stderr.read()
+            output = log_path.read_text() if log_path is not None else process.stderr.read()
             raise RuntimeError(f"server exited early: {output}")
         try:
             with urllib.request.urlopen(url + "/health", timeout=1):

@@ -15,8 +15,10 @@ def register_blueprints(app: Flask) -> None:
     from .committees.live_events import register_events as register_session_events
     from .communities import bp as communities
     from .directory import bp as directory
+    from .events import bp as events
     from .files import bp as files
     from .main import bp as main
+    from .materials import bp as materials
     from .minutes import bp as minutes
     from .notifications import bp as notifications
     from .results import bp as results
@@ -31,9 +33,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(committees, url_prefix="/committees")
     app.register_blueprint(minutes, url_prefix="/committees")
     app.register_blueprint(action_items)  # its routes carry their own /committees, /communities prefixes
+    app.register_blueprint(events)  # its rules carry their paths: /events/... and the feed /events.ics
     app.register_blueprint(directory, url_prefix="/directory")
     app.register_blueprint(notifications, url_prefix="/notifications")
     app.register_blueprint(files, url_prefix="/files")
+    app.register_blueprint(materials, url_prefix="/materials")
     app.register_blueprint(rooms, url_prefix="/rooms")
     register_room_events()
     register_session_events()

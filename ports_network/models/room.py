@@ -1,6 +1,6 @@
-"""Discussion rooms: a room per scope (community, network, topic, governance body or session), its numbered
-messages with their attached files and read markers, and what moderation keeps: earlier versions of edited
-messages, reports and mutes."""
+"""Discussion rooms: a room per scope (community, network, topic, governance body or session, event), its
+numbered messages with their attached files and read markers, and what moderation keeps: earlier versions of
+edited messages, reports and mutes."""
 
 import enum
 from datetime import datetime
@@ -12,6 +12,7 @@ from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, enum_column, utcnow
 from .committee import Body, BodyStatus, CommitteeSession, SessionStatus
 from .community import PortCommunity
+from .event import Event, EventStatus
 from .stored_file import StoredFile
 from .user import User
 
@@ -24,6 +25,7 @@ class RoomKind(enum.StrEnum):
     TOPIC = "topic"
     BODY = "body"  # a governance body's room: its current seat holders
     SESSION = "session"  # a session's room: the seat holders of its body
+    EVENT = "event"  # an event's room: its registered participants and organisers
 
 
 def _one_room_per(name: str, column: str, kind: str) -> sa.Index:
@@ -48,6 +50,7 @@ class Room(TimestampMixin, db.Model):
     committee_session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("committee_session.id", ondelete="CASCADE"), index=True
     )
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(160))
     archived: Mapped[bool] = mapped_column(default=False)
     read_only: Mapped[bool] = mapped_column(default=False)
@@ -57,24 +60,28 @@ class Room(TimestampMixin, db.Model):
     community: Mapped[PortCommunity | None] = relationship()
     body: Mapped[Body | None] = relationship()
     committee_session: Mapped[CommitteeSession | None] = relationship()
+    event: Mapped[Event | None] = relationship()
 
     __table_args__ = (
-        # At most one automatic room per community, body, session, and one network room, even when created
-        # concurrently.
+        # At most one automatic room per community, body, session, event, and one network room, even when
+        # created concurrently.
         _one_room_per("uq_room_community_room", "community_id", "community"),
         _one_room_per("uq_room_network_room", "kind", "network"),
         _one_room_per("uq_room_body_room", "body_id", "body"),
         _one_room_per("uq_room_session_room", "committee_session_id", "session"),
+        _one_room_per("uq_room_event_room", "event_id", "event"),
     )
 
     @property
     def accepts_posts(self) -> bool:
         """Archived and read-only rooms keep their history but take no new messages; so do the rooms of a
-        closed body and of a cancelled session, or a session of a closed body."""
+        closed body, of a cancelled session or event, or a session of a closed body."""
         return not (self.archived or self.read_only or self._scope_ended)
 
     @property
     def _scope_ended(self) -> bool:
+        if self.event is not None and self.event.status == EventStatus.CANCELLED:
+            return True
         session = self.committee_session
         if session is not None and session.status == SessionStatus.CANCELLED:
             return True

@@ -11,6 +11,17 @@ from ..extensions import db
 from ..models import Country, User
 from .changes import create_recorded, save_changes, taken_by_another
 
+# SELA's 25 member states, from the lists of "SELA member countries" in its 2024 annual report
+# (shared/seeds 003:271, 003:307, 003:503, 003:603, 003:679, 003:799, 003:885), whose union is exactly 25
+# countries. Costa Rica (003:273, 003:605) and Jamaica (003:505) appear there among the "other" countries,
+# so neither is a member although both have ports in the network.
+# fmt: off
+SELA_MEMBER_STATES = (
+    "AR", "BS", "BB", "BZ", "BO", "BR", "CL", "CO", "CU", "DO", "EC", "SV", "GT",
+    "GY", "HT", "HN", "MX", "NI", "PA", "PY", "PE", "SR", "TT", "UY", "VE",
+)
+# fmt: on
+
 
 @dataclass(frozen=True)
 class CountryData:

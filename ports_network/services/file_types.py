@@ -25,6 +25,7 @@ TEXT = "text/plain"
 CSV = "text/csv"
 MP4 = "video/mp4"
 WEBM = "video/webm"
+VTT = "text/vtt"
 
 IMAGE_TYPES = frozenset({PNG, JPEG, GIF, WEBP})
 OFFICE_TYPES = frozenset({DOCX, XLSX, PPTX})
@@ -45,6 +46,7 @@ EXTENSIONS = {
     CSV: ".csv",
     MP4: ".mp4",
     WEBM: ".webm",
+    VTT: ".vtt",
 }
 
 # The main part of each OOXML package and the content type [Content_Types].xml must declare for it;
@@ -61,6 +63,13 @@ OFFICE_MAIN_PARTS = {
     ),
 }
 CONTENT_TYPES_MAX_BYTES = 1024 * 1024  # a real [Content_Types].xml is a few KB; more smells of a zip bomb
+# Zip-bomb guards for office packages: what the archive claims it unpacks to, in total and per byte stored.
+# Real documents compress XML about 5-20 times (repetitive sheets far more), pictures inside hardly at all,
+# so the ratio only counts past a size no template or report of the network reaches unpacked.
+ZIP_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR = 32 * 1024 * 1024
+ZIP_MAX_ENTRIES = 10_000
 MP4_BRANDS = frozenset(
     {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash", b"M4V "}
 )
@@ -100,6 +109,8 @@ def sniff_zip(data: bytes) -> str | None:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if is_zip_bomb(archive.infolist(), len(data)):
+                return None
             names = set(archive.namelist())
             info = archive.getinfo("[Content_Types].xml") if "[Content_Types].xml" in names else None
             if info is None or info.file_size > CONTENT_TYPES_MAX_BYTES:
@@ -113,6 +124,17 @@ def sniff_zip(data: bytes) -> str | None:
     return ZIP
 
 
+def is_zip_bomb(entries: list[zipfile.ZipInfo], archive_size: int) -> bool:
+    """Whether an archive claims to unpack to too much: in total, relative to its size, or in entries.
+
+    The sizes are the central directory's claims; readers of the parts (text extraction) also stop reading
+    past them, so an archive that lies about them gains nothing.
+    """
+    total = sum(entry.file_size for entry in entries)
+    dense = total > ZIP_RATIO_FLOOR and total > ZIP_MAX_RATIO * max(archive_size, 1)
+    return len(entries) > ZIP_MAX_ENTRIES or total > ZIP_MAX_UNCOMPRESSED or dense
+
+
 def sniff_mp4(data: bytes) -> str | None:
     """MP4 video: an ISO base media file whose ftyp box names a video brand (QuickTime and audio are not)."""
     return MP4 if data[4:8] == b"ftyp" and data[8:12] in MP4_BRANDS else None
@@ -121,6 +143,14 @@ def sniff_mp4(data: bytes) -> str | None:
 def sniff_webm(data: bytes) -> str | None:
     """WebM: an EBML header whose DocType is webm (plain Matroska is not)."""
     return WEBM if data.startswith(b"\x1a\x45\xdf\xa3") and b"\x42\x82\x84webm" in data[:64] else None
+
+
+def sniff_vtt(data: bytes) -> str | None:
+    """WebVTT captions: UTF-8 text whose first line starts with the WEBVTT signature."""
+    head = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not head.startswith(b"WEBVTT") or head[6:7] not in (b"", b" ", b"\t", b"\n", b"\r"):
+        return None
+    return VTT if sniff_text(data) else None
 
 
 def sniff_text(data: bytes) -> str | None:
@@ -158,6 +188,7 @@ SNIFFERS: list[Callable[[bytes], str | None]] = [
     sniff_zip,
     sniff_mp4,
     sniff_webm,
+    sniff_vtt,
     sniff_text,
 ]
 
@@ -170,6 +201,26 @@ def sniff_content_type(data: bytes) -> str | None:
         if content_type := sniffer(data):
             return content_type
     return None
+
+
+# Markup a browser would take for a page. A file of another type that carries it near its start is a
+# polyglot: harmless as we serve it (its sniffed type, nosniff, attachment, a sandbox), but refused anyway.
+HTML_MARKERS = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|title|style)(?=[\s>/])",
+    re.IGNORECASE,
+)
+POLYGLOT_SAMPLE_BYTES = 1024
+ZIP_END_OF_DIRECTORY = b"PK\x05\x06"
+
+
+def is_polyglot(data: bytes, content_type: str) -> bool:
+    """Whether bytes of a sniffed type are also something else: markup at their start, or a PDF that
+    ends with a zip archive (a PDF/ZIP or PDF/JAR polyglot). Pictures are re-encoded instead."""
+    if content_type in IMAGE_TYPES:
+        return False
+    if HTML_MARKERS.search(data[:POLYGLOT_SAMPLE_BYTES]):
+        return True
+    return content_type == PDF and ZIP_END_OF_DIRECTORY in data[-(64 * 1024 + 22) :]
 
 
 PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", GIF: "GIF", WEBP: "WEBP"}

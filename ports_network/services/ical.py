@@ -1,16 +1,17 @@
-"""iCalendar (RFC 5545) text for one event, as a session invitation (iTIP REQUEST/CANCEL, RFC 5546) or a
-plain download (PUBLISH). Pure: no Flask, no database.
+"""iCalendar (RFC 5545) text for one event, as an invitation (iTIP REQUEST/CANCEL, RFC 5546) or a plain
+download (PUBLISH), and for a feed of many events. Pure: no Flask, no database.
 
 Times are written in UTC (the "Z" form), which every calendar reads without a VTIMEZONE component; the
 session's own zone travels as X-WR-TIMEZONE and in the description, so people see it as chosen.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
-PRODID = "-//SELA//Ports Network committees//EN"
+PRODID = "-//SELA//Ports Network//EN"
 
 
 @dataclass(frozen=True)
@@ -102,16 +103,27 @@ def _event_lines(event: Event, method: str, now: datetime) -> list[str]:
 
 def calendar(event: Event, method: str = "PUBLISH", now: datetime | None = None) -> str:
     """The whole VCALENDAR text with CRLF line ends; method REQUEST (invitation), CANCEL or PUBLISH."""
+    return calendar_of([event], method, now, time_zone=event.time_zone)
+
+
+def calendar_of(
+    events: Iterable[Event],
+    method: str = "PUBLISH",
+    now: datetime | None = None,
+    *,
+    name: str | None = None,
+    time_zone: str | None = None,
+) -> str:
+    """A VCALENDAR holding several events (a feed to subscribe to), optionally named (X-WR-CALNAME)."""
     if method not in {"REQUEST", "CANCEL", "PUBLISH"}:
         raise ValueError(f"unsupported iTIP method {method!r}")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{method}",
-        f"X-WR-TIMEZONE:{escape_text(event.time_zone)}",
-        *_event_lines(event, method, now or datetime.now(UTC)),
-        "END:VCALENDAR",
-    ]
+    stamp = now or datetime.now(UTC)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", f"METHOD:{method}"]
+    if name:
+        lines.append(f"X-WR-CALNAME:{escape_text(name)}")
+    if time_zone:
+        lines.append(f"X-WR-TIMEZONE:{escape_text(time_zone)}")
+    for event in events:
+        lines += _event_lines(event, method, stamp)
+    lines.append("END:VCALENDAR")
     return "".join(fold(line) + CRLF for line in lines)

@@ -58,6 +58,18 @@ def _remind_action_items() -> object:
     return remind_due()
 
 
+def _index_materials() -> object:
+    from .material_text import index_pending
+
+    return index_pending()
+
+
+def _remind_event_registrants() -> object:
+    from .event_registrations import remind_due
+
+    return remind_due()
+
+
 def _remind_votes() -> object:
     from .committee_vote_notices import remind_due
 
@@ -81,6 +93,8 @@ JOBS: dict[str, Job] = {
         Job("committees.remind_votes", timedelta(minutes=15), _remind_votes),
         # Every minute: a vote between sessions closes (and its result is told) soon after its deadline.
         Job("committees.close_votes", timedelta(minutes=1), _close_votes),
+        Job("materials.index_text", timedelta(minutes=1), _index_materials),
+        Job("events.remind_registrants", timedelta(hours=1), _remind_event_registrants),
     )
 }
 

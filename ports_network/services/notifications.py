@@ -37,6 +37,7 @@ GROUPS: dict[str, Any] = {
     "index": _l("Competitiveness index data calls and reviews"),
     "committees": _l("Seats, convocations, sessions and votes of the bodies I sit on"),
     "action_items": _l("Action items I own"),
+    "events": _l("My registrations for events, and changes to those events"),
 }
 
 
@@ -298,6 +299,55 @@ KINDS: dict[str, NotificationKind] = {
             no=p["no"],
             abstain=p["abstain"],
             motion=p["motion"],
+        ),
+    ),
+    "events.registered": NotificationKind(
+        "events",
+        lambda p: gettext(
+            "You are registered for %(event)s (%(when)s). The calendar entry is attached to the mail and "
+            "on the event page.",
+            event=p["event"],
+            when=p["when"],
+        ),
+    ),
+    "events.waitlisted": NotificationKind(
+        "events",
+        lambda p: gettext(
+            "%(event)s is full: you are number %(position)s on the waiting list. You will be told if a "
+            "place frees up.",
+            event=p["event"],
+            position=p["position"],
+        ),
+    ),
+    "events.promoted": NotificationKind(
+        "events",
+        lambda p: gettext(
+            "A place freed up: you are now registered for %(event)s (%(when)s).",
+            event=p["event"],
+            when=p["when"],
+        ),
+    ),
+    "events.reminder": NotificationKind(
+        "events",
+        lambda p: gettext("Reminder: %(event)s starts soon (%(when)s).", event=p["event"], when=p["when"]),
+    ),
+    "events.registration_cancelled": NotificationKind(
+        "events",
+        lambda p: gettext("Your registration for %(event)s is cancelled.", event=p["event"]),
+    ),
+    "events.updated": NotificationKind(
+        "events",
+        lambda p: gettext(
+            "%(event)s has changed: it now takes place %(when)s.", event=p["event"], when=p["when"]
+        ),
+    ),
+    "events.cancelled": NotificationKind(
+        "events",
+        lambda p: gettext(
+            "%(event)s (%(when)s) is cancelled: %(reason)s",
+            event=p["event"],
+            when=p["when"],
+            reason=p["reason"],
         ),
     ),
 }

@@ -24,6 +24,7 @@ from ..markdown import render
 from ..models import (
     Body,
     CommitteeSession,
+    Event,
     Message,
     MessageAttachment,
     PortCommunity,
@@ -63,6 +64,8 @@ def title_of(room: Room) -> str:
         return room.body.name_in(current_locale())
     if room.kind == RoomKind.SESSION and room.committee_session is not None:
         return room.committee_session.title
+    if room.kind == RoomKind.EVENT and room.event is not None:
+        return room.event.title_in(current_locale())
     return room.title
 
 
@@ -102,6 +105,11 @@ def room_for_session(session: CommitteeSession) -> Room:
     return _get_or_create(RoomKind.SESSION, session.title[:160], committee_session_id=session.id)
 
 
+def room_for_event(event: Event) -> Room:
+    """An event's room (its participants' and organisers'), created the first time it is needed; commits."""
+    return _get_or_create(RoomKind.EVENT, event.title_in("en")[:160], event_id=event.id)
+
+
 def rooms_for(user: User) -> list[RoomEntry]:
     """The rooms the person can read, with their unread counts; their scopes' rooms exist afterwards."""
     if security.is_network_member(user):
@@ -117,6 +125,7 @@ def rooms_for(user: User) -> list[RoomEntry]:
             sa.orm.selectinload(Room.community),
             sa.orm.selectinload(Room.body),
             sa.orm.selectinload(Room.committee_session),
+            sa.orm.selectinload(Room.event),
         )
         .order_by(Room.archived, Room.community_id.is_not(None), Room.title)
     ).all()

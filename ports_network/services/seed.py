@@ -28,7 +28,8 @@ from ..models import (
     Visibility,
 )
 from ..models.base import utcnow
-from . import committee_seed, methodologies, seed_index
+from . import committee_seed, event_seed, material_seed, methodologies, seed_index
+from . import countries as countries_service
 from .passwords import hash_password
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,10 @@ def _seed_countries(data: dict[str, Any], report: SeedReport) -> dict[str, Count
             alpha3=record.alpha_3,
             sela_member=entry["sela_member"],
         )
+    for code in countries_service.SELA_MEMBER_STATES:  # members without ports, for event statistics
+        if code not in countries:
+            record = pycountry.countries.get(alpha_2=code)
+            _get_or_create(Country, {"alpha2": code}, report, alpha3=record.alpha_3, sela_member=True)
     return countries
 
 
@@ -154,7 +159,7 @@ def _seed_user(entry: dict[str, Any], password_hash: str, report: SeedReport) ->
 
 def seed_demo() -> SeedReport:
     """Load countries, ports, communities, organisations, demo users, governance bodies, methodology 2.0,
-    the 2026 data call and the peer groups; idempotent."""
+    the 2026 data call, the peer groups, the events and the library's materials; idempotent."""
     data = load_network_data()
     report = SeedReport()
     countries = _seed_countries(data, report)
@@ -168,6 +173,8 @@ def seed_demo() -> SeedReport:
     committee_seed.seed_committee_rooms()  # commits on its own
     report.created += methodologies.ensure_default()  # commits on its own; an existing 2.0 is left alone
     report.created += seed_index.seed_index_demo()  # the 2026 data call (under 2.0) and the peer groups
+    report.created += event_seed.seed_events()  # the network's events and an upcoming workshop; commits
+    report.created += material_seed.seed_materials()  # the library's demo documents; commits
     logger.info("demo seed created %d rows", report.created)
     return report
 

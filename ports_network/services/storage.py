@@ -12,8 +12,8 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "PURPOSES",
+    "FileTooLarge",
     "LocalStorage",
     "Purpose",
     "S3Storage",
@@ -59,16 +60,30 @@ DISPLAY_NAME_MAX = 200
 
 @dataclass(frozen=True)
 class Purpose:
-    """What an upload is for: its size limit, the content types it accepts, those safe to show inline."""
+    """What an upload is for: its size limit (overall, or per content type), the content types it accepts,
+    those safe to show inline."""
 
     name: str
     max_bytes: int | str  # a number, or the name of a configuration key read at upload time
     allowed: frozenset[str]
     inline_safe: frozenset[str] = frozenset()
+    type_limits: Mapping[str, int | str] = field(default_factory=dict)  # content type -> limit
 
-    def limit(self) -> int:
-        """The size limit in bytes, resolving a configuration key against the current app."""
-        return int(current_app.config[self.max_bytes]) if isinstance(self.max_bytes, str) else self.max_bytes
+    def limit(self, content_type: str | None = None) -> int:
+        """The size limit in bytes for a content type (the purpose's own limit when it sets none);
+        without a type, the largest any accepted type may reach."""
+        if content_type is None:
+            return max(_resolve(value) for value in (self.max_bytes, *self.type_limits.values()))
+        return _resolve(self.type_limits.get(content_type, self.max_bytes))
+
+
+def _resolve(limit: int | str) -> int:
+    """A limit in bytes, resolving a configuration key against the current app."""
+    return int(current_app.config[limit]) if isinstance(limit, str) else limit
+
+
+class FileTooLarge(DomainError):
+    """The upload is over its purpose's limit for its type; views answer 413 with this message."""
 
 
 PURPOSES: dict[str, Purpose] = {}
@@ -79,13 +94,15 @@ def register_purpose(
     max_bytes: int | str,
     allowed: Iterable[str],
     inline_safe: Iterable[str] = (),
+    type_limits: Mapping[str, int | str] | None = None,
 ) -> Purpose:
     """Declare an upload purpose (e.g. "evidence" with PDF and office files); the last registration wins."""
     allowed = frozenset(allowed)
     unknown = allowed - EXTENSIONS.keys()
     if unknown:
         raise ValueError(f"no sniffer for content types {sorted(unknown)}")
-    purpose = Purpose(name, max_bytes, allowed, frozenset(inline_safe) & allowed & IMAGE_TYPES)
+    inline = frozenset(inline_safe) & allowed & IMAGE_TYPES
+    purpose = Purpose(name, max_bytes, allowed, inline, dict(type_limits or {}))
     PURPOSES[name] = purpose
     return purpose
 
@@ -118,6 +135,20 @@ register_purpose(
     inline_safe=IMAGE_TYPES,
 )
 
+# The materials library: documents, pictures and recordings, each kind with its own limit (settings
+# MATERIALS_*_MAX_BYTES); pictures are shown inline. WebVTT captions of recordings are a purpose apart.
+register_purpose(
+    "material",
+    "MATERIALS_DOCUMENT_MAX_BYTES",
+    {file_types.PDF, *file_types.OFFICE_TYPES, *TEXT_TYPES, *IMAGE_TYPES, *file_types.VIDEO_TYPES},
+    inline_safe=IMAGE_TYPES,
+    type_limits={
+        **dict.fromkeys(IMAGE_TYPES, "MATERIALS_IMAGE_MAX_BYTES"),
+        **dict.fromkeys(file_types.VIDEO_TYPES, "MATERIALS_VIDEO_MAX_BYTES"),
+    },
+)
+register_purpose("material_caption", 1024 * 1024, {file_types.VTT})
+
 
 def purpose_of(stored: StoredFile) -> Purpose | None:
     """The registered purpose of a stored file (None for a purpose no longer registered)."""
@@ -140,6 +171,7 @@ def save_upload(upload: FileStorage, purpose: str, uploaded_by: User | None) -> 
         raise ValueError(f"unknown upload purpose {purpose!r}")
     data = _read_limited(upload, rules.limit())
     content_type = _accepted_type(data, rules)
+    _check_type_limit(data, content_type, rules)
     if content_type in IMAGE_TYPES:
         max_pixels = int(current_app.config["IMAGE_MAX_PIXELS"])
         data = reencode_image(data, content_type, max_pixels)
@@ -166,7 +198,7 @@ def _read_limited(upload: FileStorage, limit: int) -> bytes:
         upload.stream.seek(0)  # a form validator may have peeked at the stream already
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise DomainError(_("The file is larger than the limit of %(limit)s.", limit=human_size(limit)))
+        raise FileTooLarge(_("The file is larger than the limit of %(limit)s.", limit=human_size(limit)))
     if not data:
         raise DomainError(_("The file is empty."))
     return data
@@ -175,12 +207,23 @@ def _read_limited(upload: FileStorage, limit: int) -> bytes:
 def _accepted_type(data: bytes, rules: Purpose) -> str:
     """The sniffed content type if the purpose accepts it; CSV and plain text stand in for each other."""
     content_type = sniff_content_type(data)
-    if content_type in TEXT_TYPES and content_type not in rules.allowed:
+    if content_type in {*TEXT_TYPES, file_types.VTT} and content_type not in rules.allowed:
         content_type = next(iter(TEXT_TYPES & rules.allowed), content_type)
     if content_type not in rules.allowed:
         kinds = ", ".join(sorted(EXTENSIONS[t].lstrip(".").upper() for t in rules.allowed))
         raise DomainError(_("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=kinds))
+    if file_types.is_polyglot(data, content_type):
+        raise DomainError(_("This file is not only what it claims to be, so it is refused."))
     return content_type
+
+
+def _check_type_limit(data: bytes, content_type: str, rules: Purpose) -> None:
+    limit = rules.limit(content_type)
+    if len(data) > limit:
+        kind = EXTENSIONS[content_type].lstrip(".").upper()
+        raise FileTooLarge(
+            _("A %(kind)s file may be at most %(limit)s here.", kind=kind, limit=human_size(limit))
+        )
 
 
 def safe_display_name(filename: str | None, extension: str) -> str:

@@ -63,20 +63,20 @@ def live_server(tmp_path_factory):
             subprocess.run(
                 [sys.executable, "-m", "flask", *command], cwd=ROOT, env=env, check=True, capture_output=True
             )
-        # The server logs every request to stderr: into a file, as a pipe nobody reads fills up after a
-        # few hundred requests and then blocks the server in the middle of a test.
-        log = tmp / "server.log"
-        with log.open("w") as stderr:
-            process = subprocess.Popen(
-                [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr
-            )
+        # The server's log goes to a file: an unread pipe fills up (64 KiB) and then blocks the server on
+        # its next log line, which hangs every request after it.
+        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed when the session ends
+        process = subprocess.Popen(
+            [sys.executable, "wsgi.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
+        )
         server = LiveServer(f"http://127.0.0.1:{port}", database_url)
         try:
-            wait_until_up(server.url, process, log=log)
+            wait_until_up(server.url, process, log_path=tmp / "server.log")
             yield server
         finally:
             process.terminate()
             process.wait(timeout=10)
+            log.close()
             server.engine.dispose()
 
 

@@ -14,8 +14,12 @@ from werkzeug.datastructures import FileStorage
 from ports_network import create_app
 from ports_network.extensions import db
 from ports_network.models import (
+    EventKind,
+    EventSpeaker,
     Invitation,
     JoinRequest,
+    MaterialAccess,
+    MaterialType,
     Membership,
     MinutesAmendment,
     Motion,
@@ -25,11 +29,12 @@ from ports_network.models import (
     SessionStatus,
 )
 from ports_network.models.base import utcnow
-from ports_network.services import api_tokens, rooms, storage
+from ports_network.services import api_tokens, materials, rooms, storage
 
 from .. import factories
 from ..conftest import login_as
 from ..file_samples import image_bytes
+from ..material_samples import add_material, mp4_bytes, upload, vtt
 
 PERSONAS = ("anonymous", "member", "coordinator", "secretariat")
 OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", 403, 404
@@ -228,7 +233,39 @@ EXPECTATIONS = {
     "committees.vote_between": COORDINATOR,
     "committees.new_motion": COORDINATOR,
     "committees.votes": SIGNED_IN,  # the open votes of one's own bodies
+    # The world's event is a published workshop of the personas' community: its coordinator organises it.
+    "events.index": PUBLIC,
+    "events.feed": PUBLIC,
+    "events.statistics": PUBLIC,
+    "events.show": PUBLIC,
+    "events.download": PUBLIC,
+    "events.new": COORDINATOR,  # coordinators create workshops of their communities
+    "events.edit": COORDINATOR,
+    "events.publish": COORDINATOR,  # already published: refused with a message
+    "events.cancel": COORDINATOR,  # refused without a reason, with a message
+    "events.history": COORDINATOR,
+    "events.programme": COORDINATOR,
+    "events.edit_session": COORDINATOR,
+    "events.add_speaker": COORDINATOR,  # no name sent: the form comes back with its error
+    "events.remove_session": COORDINATOR,
+    "events.remove_speaker": COORDINATOR,
+    "events.register": SIGNED_IN,  # people signed out are asked to sign in
+    "events.cancel_registration": SIGNED_IN,  # nobody is registered: refused with a message
+    "events.registrations": COORDINATOR,
+    "events.registrations_csv": COORDINATOR,
     "files.serve": PUBLIC,
+    "materials.index": PUBLIC,
+    "materials.new": SECRETARIAT,  # others open it from their community or body page (?community=3)
+    # The world's material is a members-only recording of the personas' community, with Spanish captions.
+    "materials.show": (HIDDEN, OK, OK, OK),
+    "materials.edit": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.new_version": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.add_caption": (HIDDEN, FORBIDDEN, OK, OK),
+    "materials.download": (HIDDEN, OK, OK, OK),
+    "materials.variant_download": (HIDDEN, OK, OK, OK),
+    "materials.version_download": (HIDDEN, OK, OK, OK),
+    "materials.preview": (HIDDEN, OK, OK, OK),
+    "materials.caption": (HIDDEN, OK, OK, OK),
     "static": PUBLIC,
 }
 ADMIN_ENDPOINTS = "admin."
@@ -311,7 +348,15 @@ def world(community, member, coordinator, secretariat, outsider):
     db.session.commit()
     action_item = factories.ActionItemFactory(body=body, owner=member)
     values |= {"minutes_id": minutes.id, "amendment_id": amendment.id, "action_item_id": action_item.id}
+    event = factories.EventFactory(kind=EventKind.WORKSHOP, communities=[community])
+    event_session = factories.EventSessionFactory(event=event)
+    speaker = EventSpeaker(session=event_session, name="Ana Speaker")
+    db.session.add(speaker)
+    db.session.commit()
     values |= {
+        "event_id": event.id,
+        "event_session_id": event_session.id,
+        "speaker_id": speaker.id,
         "body_id": body.id,
         "seat_id": seat.id,
         "session_id": committee_session.id,
@@ -319,6 +364,16 @@ def world(community, member, coordinator, secretariat, outsider):
         "document_id": logo.id,
         "motion_id": motion.id,
     }
+    recording = add_material(
+        secretariat,
+        kind=MaterialType.RECORDING,
+        access=MaterialAccess.MEMBERS,
+        community_id=community.id,
+        data=mp4_bytes(),
+        name="talk.mp4",
+    )
+    materials.add_caption(secretariat, recording.variant("es"), "es", upload(vtt(), "es.vtt"))
+    values |= {"material_id": recording.id, "language": "es", "number": 1, "caption_language": "es"}
     people = {"member": member, "coordinator": coordinator, "secretariat": secretariat}
     return values, item_ids, people
 

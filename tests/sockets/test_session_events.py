@@ -123,8 +123,9 @@ def test_attendees_join_the_queue_and_the_chair_gives_the_floor(connect_as, live
     chair, observer = connect_as(coordinator), connect_as(validator)
     _join(chair, live), _join(observer, live)
     assert observer.emit("session_floor", {"session_id": live.id}) == {"ok": True}
-    assert _latest(chair)["speakers"] == [
-        {"id": 1, "user_id": validator.id, "name": validator.name, "status": "waiting"}
+    waiting = _latest(chair)["speakers"]
+    assert [(s["user_id"], s["name"], s["status"]) for s in waiting] == [
+        (validator.id, validator.name, "waiting")
     ]
     assert chair.emit("session_next_speaker", {"session_id": live.id}) == {"ok": True}
     assert _latest(observer)["speakers"][0]["status"] == "speaking"
@@ -182,7 +183,8 @@ def test_a_member_who_loses_their_seat_is_refused_and_leaves_the_channel(
     chair, leaving = connect_as(coordinator), connect_as(member)
     _join(chair, quorate), _join(leaving, quorate)
     motion_id = _motion(chair, quorate)
-    db.session.delete(db.session.scalars(sa.select(Seat).where(Seat.user_id == member.id)).one())
+    seat = db.session.scalars(sa.select(Seat).where(Seat.user_id == member.id)).one()
+    seat.end_date = utcnow().date() - timedelta(days=1)  # ended yesterday: neither today's nor the session's
     db.session.commit()
     ack = leaving.emit("motion_vote", {"motion_id": motion_id, "choice": "yes"})
     assert ack == {"ok": False, "error": "This session does not exist or you were not convened to it."}

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
@@ -195,7 +196,7 @@ def test_a_withdrawn_motion_is_never_voted(live, coordinator):
 
 
 def _cast_in_thread(app, user_id, motion_id, choice, outcomes):
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         try:
             committee_motions.cast(db.session.get(User, user_id), db.session.get(Motion, motion_id), choice)
             outcomes.append("stored")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ports_network.services.ical import Event, Person, calendar, escape_text, fold
+from ports_network.services.ical import Event, Person, calendar, calendar_of, escape_text, fold
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -103,3 +103,23 @@ def test_a_cancellation_says_so():
 def test_unknown_methods_are_refused():
     with pytest.raises(ValueError):
         calendar(event(), "COUNTER")
+
+
+def test_a_feed_holds_every_event_once_in_one_named_calendar():
+    feed = unfolded(
+        calendar_of(
+            [event(uid="one@ports-network"), event(uid="two@ports-network", cancelled=True)],
+            now=NOW,
+            name="Events, Ports Network",
+            time_zone="UTC",
+        )
+    )
+    assert feed[:5] == ["BEGIN:VCALENDAR", "VERSION:2.0", feed[2], "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    assert "X-WR-CALNAME:Events\\, Ports Network" in feed
+    assert [line for line in feed if line.startswith("UID:")] == [
+        "UID:one@ports-network",
+        "UID:two@ports-network",
+    ]
+    assert feed.count("BEGIN:VEVENT") == 2 and "STATUS:CANCELLED" in feed
+    assert not any(line.startswith("ATTENDEE") for line in feed)  # a published feed names nobody
+    assert feed[-2:] == ["END:VCALENDAR", ""]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ports_network import security
 from ports_network.errors import DomainError, NotAllowed
 from ports_network.extensions import db
-from ports_network.models import Message, Room, RoomKind, SeatRole, User
+from ports_network.models import EventKind, Message, RegistrationStatus, Room, RoomKind, SeatRole, User
 from ports_network.services import room_moderation, rooms
 from tests import factories
 
@@ -112,6 +112,20 @@ def test_rooms_visible_to_agrees_with_can_read(request, community):
     assert security.can(people[0], "rooms.read", rooms.room_for_session(session))
     assert not security.can(people[1], "rooms.read", rooms.room_for_body(session.body))
     assert not security.can(people[3], "rooms.read", rooms.room_for_body(session.body))
+    # Event rooms: the member holds a place at the seminar, the outsider waits for one, the other member
+    # cancelled theirs; the coordinator organises the workshop of their community.
+    seminar = factories.EventFactory(capacity=1)
+    factories.EventRegistrationFactory(event=seminar, user=people[0])
+    factories.EventRegistrationFactory(event=seminar, user=people[3], status=RegistrationStatus.WAITLISTED)
+    factories.EventRegistrationFactory(event=seminar, user=people[2], status=RegistrationStatus.CANCELLED)
+    workshop = factories.EventFactory(kind=EventKind.WORKSHOP, communities=[community])
+    seminar_room, workshop_room = rooms.room_for_event(seminar), rooms.room_for_event(workshop)
+    assert security.can(people[0], "rooms.read", seminar_room)
+    assert not security.can(people[0], "rooms.read", workshop_room)
+    assert not any(security.can(people[n], "rooms.read", seminar_room) for n in (1, 2, 3))
+    assert security.can(people[1], "rooms.read", workshop_room)
+    assert security.can(people[1], "rooms.moderate", workshop_room)
+    assert not security.can(people[0], "rooms.moderate", seminar_room)
     every_room = db.session.scalars(sa.select(Room)).all()
     for person in people:
         listed = set(db.session.scalars(sa.select(Room.id).where(security.rooms_visible_to(person))))

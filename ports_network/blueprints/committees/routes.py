@@ -8,7 +8,14 @@ from ...errors import DomainError
 from ...i18n import current_locale
 from ...models.base import utcnow
 from ...security import authorize, requires
-from ...services import committee_minutes, committee_motions, committee_seats, committees, rooms
+from ...services import (
+    committee_minutes,
+    committee_motions,
+    committee_seats,
+    committees,
+    material_pages,
+    rooms,
+)
 from ..forms import show_error
 from . import bp
 from .common import form_status, load_body, load_seat, with_seat_choices
@@ -46,16 +53,15 @@ def show(body_id: int):
     seats = committees.seats_of(body, current_on=utcnow().date())
     sessions = committees.sessions_of(body)
     room = rooms.room_for_body(body)
-    minutes = committee_minutes.minutes_of_body(current_user, body.id)
-    motions = committee_motions.of_body_for(current_user, body)
     return render_template(
         "committees/show.html",
         body=body,
         seats=seats,
         sessions=sessions,
         room=room,
-        minutes=minutes,
-        motions=motions,
+        minutes=committee_minutes.minutes_of_body(current_user, body.id),
+        motions=committee_motions.of_body_for(current_user, body),
+        materials=material_pages.listed(current_user, current_locale(), body=body),
     )
 
 

@@ -9,7 +9,14 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize
-from ...services import action_items, committee_invitations, committee_minutes, committee_sessions, rooms
+from ...services import (
+    action_items,
+    committee_invitations,
+    committee_minutes,
+    committee_sessions,
+    material_pages,
+    rooms,
+)
 from ..forms import show_error
 from . import bp
 from .common import form_status, load_body, load_session
@@ -50,6 +57,7 @@ def session(session_id: int):
         actions=action_items.of_session(meeting),
         decisions=action_items.carried_motions_of_session(meeting),
         today=action_items.today(),
+        materials=material_pages.listed(current_user, current_locale(), committee_session=meeting),
     )
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize, role_in
-from ...services import communities, directory, join_requests, memberships
+from ...services import communities, directory, join_requests, material_pages, memberships
 from ..forms import show_error
 from . import bp
 from .common import form_status, load_community
@@ -45,6 +45,7 @@ def show(slug: str):
         groups=communities.member_organisations(community),
         role=role_in(current_user, community),
         pending=join_requests.pending_request(current_user, community),
+        materials=material_pages.listed(current_user, current_locale(), community=community),
     )
     return _public(make_response(page))
 

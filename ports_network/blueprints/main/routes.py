@@ -5,19 +5,20 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...i18n import current_locale
-from ...services import accounts, portal
+from ...services import accounts, event_calendar, portal
 from ...web import is_safe_next
 from . import bp
 
 
 @bp.get("/")
 def index():
-    """Home page: what the network is, its figures, its communities by country."""
+    """Home page: what the network is, its figures, its next events, its communities by country."""
     locale = current_locale()
     return render_template(
         "main/index.html",
         figures=portal.network_figures(),
         groups=portal.communities_by_country(locale),
+        next_events=event_calendar.next_public(),
     )
 
 
