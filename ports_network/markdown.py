@@ -1,5 +1,7 @@
 """The one renderer for user-written markdown: markdown-it without raw HTML, then an nh3 allowlist."""
 
+from html import unescape as html_unescape
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -29,3 +31,12 @@ def render(source: str | None) -> Markup:
     """Sanitised HTML for a markdown text; safe to insert in a page as it is."""
     html = _parser.render(source or "")
     return Markup(_cleaner.clean(html))  # safe: the output of nh3's allowlist
+
+
+_text_only = nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
+
+
+def plain_text(source: str | None) -> str:
+    """A markdown text as one line of plain words (for a title taken from it): no markup, no entities."""
+    html = _parser.render(source or "")
+    return " ".join(html_unescape(_text_only.clean(html)).split())

@@ -149,6 +149,8 @@ def create(
         raise DomainError(_("Actions come from the body's carried motions."), field="motion_id")
     if session is not None and session.body_id != body.id:
         raise DomainError(_("The session is not one of this body's."))
+    if session is not None and motion is not None and motion.session_id not in (None, session.id):
+        raise DomainError(_("The decision was taken at another session."), field="motion_id")
     values = _validated(data)
     session = session or (motion.session if motion is not None else None)
     item = ActionItem(body=body, session=session, motion=motion, created_by_id=actor.id, **values)

@@ -24,7 +24,7 @@ from ..models import (
     User,
     VoteMethod,
 )
-from . import committee_sessions, committee_speakers, quorum
+from . import committee_minutes, committee_sessions, committee_speakers, quorum
 
 # Named ballots are shown with their names once the vote is closed; hands raised, as they are recorded.
 SHOWN_WHILE_VOTING = frozenset({VoteMethod.SHOW_OF_HANDS})
@@ -114,6 +114,11 @@ def motion_record(motion: Motion, named: list, receipts: set[int]) -> dict[str, 
         if decided
         else None,
         "closed_at": _iso(motion.closed_at),
+        # Minutes a carried motion names and may approve (the officers are offered to record it).
+        "minutes": [
+            {"id": minutes.id, "session": minutes.session.title}
+            for minutes in committee_minutes.approvable_by(motion)
+        ],
     }
 
 

@@ -7,6 +7,7 @@ Drafts are for the body's seat holders and the Secretariat; approved minutes for
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -212,16 +213,28 @@ class Candidate:
     session: CommitteeSession | None  # None: voted between sessions
 
 
+def held_from(session: CommitteeSession) -> datetime:
+    """When a session began: when its chair opened it, else when it was planned to start."""
+    return session.started_at or session.starts_at
+
+
+def held_until(session: CommitteeSession) -> datetime:
+    """When a session ended: when its chair closed it, else when it was planned to start."""
+    return session.closed_at or session.starts_at
+
+
 def _approval_problem(minutes: CommitteeMinutes, motion: Motion) -> str | None:
-    """Why this motion cannot approve these minutes (None: it can)."""
+    """Why this motion cannot approve these minutes (None: it can). Sessions are compared by when they
+    were held, not planned: a chair may open a session earlier than announced."""
     session = minutes.session
     if motion.status != MotionStatus.CARRIED or motion.body_id != session.body_id:
         return _("Only a carried motion of the same body approves its minutes.")
     if motion.session_id is None:
-        if not motion.between_sessions or motion.created_at <= session.starts_at:
+        put_at = motion.opened_at or motion.created_at
+        if not motion.between_sessions or put_at <= held_until(session):
             return _("A vote between sessions must have been put after the session.")
         return None
-    if motion.session_id == session.id or motion.session.starts_at <= session.starts_at:
+    if motion.session_id == session.id or held_from(motion.session) <= held_until(session):
         return _("Minutes are approved at a later session of the body.")
     if motion.agenda_item is not None and motion.agenda_item.kind != AgendaItemKind.DECISION:
         return _("The motion must be on a decision item of the agenda.")
@@ -236,6 +249,34 @@ def approval_candidates(minutes: CommitteeMinutes) -> list[Candidate]:
         .order_by(Motion.id.desc())
     )
     return [Candidate(m, m.session) for m in motions if _approval_problem(minutes, m) is None]
+
+
+# "The minutes" in the platform's languages: a motion saying so names the minutes it may approve.
+MINUTES_WORDS = re.compile(r"\b(?:acta|actas|minutes|ata|atas)\b", re.IGNORECASE)
+
+
+def approvable_by(motion: Motion) -> list[CommitteeMinutes]:
+    """The body's minutes, not yet approved, that a carried motion may approve and that it names: by their
+    session's title in its text or agenda item, else (saying "the minutes") every such minutes. What the
+    officers are offered on the motion's result; nothing is approved without them."""
+    if motion.status != MotionStatus.CARRIED:
+        return []
+    drafts = db.session.scalars(
+        sa.select(CommitteeMinutes)
+        .join(CommitteeSession, CommitteeMinutes.session_id == CommitteeSession.id)
+        .where(CommitteeSession.body_id == motion.body_id, CommitteeMinutes.status != MinutesStatus.APPROVED)
+        .order_by(CommitteeSession.starts_at)
+    )
+    fitting = [minutes for minutes in drafts if _approval_problem(minutes, motion) is None]
+    words = " ".join(f"{motion.text} {motion.agenda_item.title if motion.agenda_item else ''}".split())
+    named = [m for m in fitting if " ".join(m.session.title.split()).casefold() in words.casefold()]
+    return named or (fitting if MINUTES_WORDS.search(words) else [])
+
+
+def approved_by(motion: Motion) -> list[CommitteeMinutes]:
+    """The minutes this motion approved (its page says so)."""
+    query = sa.select(CommitteeMinutes).where(CommitteeMinutes.approval_motion_id == motion.id)
+    return list(db.session.scalars(query.order_by(CommitteeMinutes.id)))
 
 
 def pending_amendments(minutes: CommitteeMinutes) -> int:

@@ -1,6 +1,7 @@
 """Demo governance bodies (seed_data/committees.json): the Transitional Directive Committee, three technical
-committees, the Expert Group and the action committee, with seats for the demo accounts and one scheduled
-session of the directive committee. Running it twice changes nothing."""
+committees, the Expert Group and the action committee, with seats for the demo accounts, one scheduled
+session of the directive committee and one it held in 2017 (`committee_seed_past`). Running it twice changes
+nothing."""
 
 import json
 from datetime import date, datetime, time, timedelta
@@ -27,7 +28,7 @@ from ..models import (
     VotingRule,
 )
 from ..models.base import utcnow
-from . import rooms, time_zones
+from . import committee_seed_past, rooms, time_zones
 
 SESSION_IN_DAYS = 30
 TUESDAY = 1
@@ -124,7 +125,7 @@ def _session(body: Body, entry: dict[str, Any]) -> int:
 
 
 def seed_committees() -> int:
-    """Create the demo bodies, seats and session that are missing; returns how many rows were created.
+    """Create the demo bodies, seats and sessions that are missing; returns how many rows were created.
     Needs the demo accounts and communities (seed.seed_demo creates them first); the caller commits."""
     created = 0
     for entry in load_committee_data()["bodies"]:
@@ -133,6 +134,8 @@ def seed_committees() -> int:
         created += sum(_seat(body, seat) for seat in entry["seats"])
         if "session" in entry:
             created += _session(body, entry["session"])
+        if "past_session" in entry:
+            created += committee_seed_past.seed_past_session(body, entry["past_session"])
     db.session.flush()
     return created
 

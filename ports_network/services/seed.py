@@ -168,7 +168,7 @@ def seed_demo() -> SeedReport:
     password_hash = hash_password(data["demo_password"])
     for entry in data["demo_users"]:
         _seed_user(entry, password_hash, report)
-    report.created += committee_seed.seed_committees()  # governance bodies, seats, a scheduled session
+    report.created += committee_seed.seed_committees()  # bodies, seats, a scheduled and a past session
     db.session.commit()
     committee_seed.seed_committee_rooms()  # commits on its own
     report.created += methodologies.ensure_default()  # commits on its own; an existing 2.0 is left alone

@@ -9,9 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from ports_network.extensions import db
-from ports_network.models import Ballot, Motion, MotionStatus, Seat, SessionStatus
+from ports_network.models import Ballot, Motion, MotionStatus, Seat, SessionStatus, VoteChoice
 from ports_network.models.base import utcnow
-from tests.live_sessions import roll_call
+from ports_network.services import committee_live, committee_minutes, committee_motions
+from tests import factories
+from tests.conftest import login_as
+from tests.live_sessions import motion_in_vote, roll_call
+from tests.minutes_helpers import ready_for_approval
 
 
 def _join(client, session) -> dict:
@@ -224,3 +228,30 @@ def test_no_payload_of_a_secret_ballot_names_a_choice(connect_as, quorate, coord
     chair.emit("motion_vote", {"motion_id": motion_id, "choice": "yes"})
     result = _latest(first)["motions"][0]
     assert result["totals"] == {"yes": 2, "no": 1, "abstain": 0} and result["ballots"] == []
+
+
+def test_recording_the_approval_of_minutes_takes_the_offer_off_the_live_result(
+    app, connect_as, quorate, coordinator, focal_point
+):
+    earlier = factories.CommitteeSessionFactory(
+        body=quorate.body,
+        title="Extraordinary session",
+        status=SessionStatus.CLOSED,
+        starts_at=utcnow() - timedelta(days=2),
+    )
+    minutes = factories.MinutesFactory(session=earlier)
+    ready_for_approval(minutes, coordinator)
+    committee_live.take_up(coordinator, quorate, quorate.items[1].id)  # a decision item
+    motion = motion_in_vote(quorate, coordinator, text="Approve the minutes of the Extraordinary session.")
+    for person in (coordinator, focal_point):
+        committee_motions.cast(person, motion, VoteChoice.YES)
+    committee_motions.close_vote(coordinator, motion)
+    attendee = connect_as(focal_point)
+    [shown] = _join(attendee, quorate)["state"]["motions"]
+    assert shown["status"] == "carried"
+    assert shown["minutes"] == [{"id": minutes.id, "session": "Extraordinary session"}]
+    officer = app.test_client()
+    login_as(officer, coordinator)
+    officer.post(f"/committees/minutes/{minutes.id}/approve", data={"motion_id": motion.id})
+    assert committee_minutes.get(minutes.id).is_approved
+    assert _latest(attendee)["motions"] == [{**shown, "minutes": []}]

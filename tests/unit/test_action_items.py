@@ -61,6 +61,21 @@ def test_an_officer_records_an_action_from_a_carried_motion_and_its_owner_is_tol
         action_items.create(coordinator, body, _data(member), motion=factories.MotionFactory(session=session))
 
 
+def test_an_action_s_session_is_the_one_its_decision_was_taken_at(body, coordinator, member):
+    session = factories.CommitteeSessionFactory(body=body)
+    other = factories.CommitteeSessionFactory(body=body)
+    motion = factories.MotionFactory(session=session, status=MotionStatus.CARRIED)
+    with pytest.raises(DomainError, match="another session"):
+        action_items.create(coordinator, body, _data(member), session=other, motion=motion)
+    item = action_items.create(coordinator, body, _data(member), session=session, motion=motion)
+    assert item.session == session
+    between = factories.MotionFactory(
+        session=None, body=body, between_sessions=True, closes_at=utcnow(), status=MotionStatus.CARRIED
+    )
+    item = action_items.create(coordinator, body, _data(member), session=other, motion=between)
+    assert (item.session, item.motion) == (other, between)  # a vote between sessions, followed up at one
+
+
 def test_only_the_bodys_officers_create_and_change_actions(body, coordinator, member, secretariat):
     with pytest.raises(NotAllowed):
         action_items.create(member, body, _data(member))

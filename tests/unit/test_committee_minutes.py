@@ -217,6 +217,85 @@ def test_a_vote_between_sessions_after_the_session_approves_the_minutes_without_
     assert minutes.is_approved and minutes.approved_by_id is None
 
 
+def _held_early(session, started_hours_ago: int = 3, closed_hours_ago: int = 1) -> None:
+    """The session planned a month ahead but opened and closed by its chair today."""
+    now = utcnow().replace(microsecond=0)
+    session.starts_at = now + timedelta(days=30)
+    session.started_at = now - timedelta(hours=started_hours_ago)
+    session.closed_at = now - timedelta(hours=closed_hours_ago)
+    db.session.commit()
+
+
+def test_a_session_held_before_its_planned_time_is_approved_by_a_vote_put_to_the_members_after_it(
+    minutes, meeting
+):
+    _held_early(meeting.session)
+    ready_for_approval(minutes, meeting.chair)
+    during = factories.MotionFactory(
+        session=None,
+        body=meeting.session.body,
+        between_sessions=True,
+        closes_at=utcnow(),
+        status=MotionStatus.CARRIED,
+        opened_at=utcnow() - timedelta(hours=2),
+    )
+    after = factories.MotionFactory(
+        session=None,
+        body=meeting.session.body,
+        between_sessions=True,
+        closes_at=utcnow(),
+        status=MotionStatus.CARRIED,
+        opened_at=utcnow(),
+    )
+    assert [c.motion for c in committee_minutes.approval_candidates(minutes)] == [after]
+    with pytest.raises(DomainError, match="after the session"):
+        committee_minutes.approve_by_motion(minutes, during, meeting.chair)
+    committee_minutes.approve_by_motion(minutes, after, meeting.chair)
+    assert minutes.approval_motion_id == after.id
+
+
+def test_a_later_session_is_the_one_held_later_even_when_planned_for_an_earlier_day(minutes, meeting):
+    _held_early(meeting.session)
+    ready_for_approval(minutes, meeting.chair)
+    motion = later_approval_motion(meeting.session)
+    later = motion.session
+    later.starts_at = utcnow().replace(microsecond=0) + timedelta(days=7)  # planned before the first
+    later.started_at = utcnow()
+    db.session.commit()
+    assert [c.motion for c in committee_minutes.approval_candidates(minutes)] == [motion]
+    later.started_at = meeting.session.started_at + timedelta(minutes=30)  # while the first one was held
+    db.session.commit()
+    assert committee_minutes.approval_candidates(minutes) == []
+    with pytest.raises(DomainError, match="later session"):
+        committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
+
+
+def test_a_carried_motion_offers_the_draft_minutes_it_names_by_session_title_or_as_the_minutes(
+    minutes, meeting
+):
+    session = meeting.session
+    by_title = later_approval_motion(session, text="Se aprueba el acta de la first ORDINARY  session.")
+    by_item = later_approval_motion(session, text="Agreed.")
+    by_item.agenda_item.title = "Minutes of First ordinary session"
+    by_word = later_approval_motion(session, text="Se aprueba el acta.")
+    unrelated = later_approval_motion(session, text="The budget 2026 is adopted.")
+    unrelated.agenda_item.title = "Budget"
+    rejected = later_approval_motion(session, text="The minutes are approved.", status=MotionStatus.REJECTED)
+    db.session.commit()
+    for motion in (by_title, by_item, by_word):
+        assert committee_minutes.approvable_by(motion) == [minutes]
+    assert committee_minutes.approvable_by(unrelated) == []
+    assert committee_minutes.approvable_by(rejected) == []
+    assert committee_minutes.approvable_by(meeting.named) == []  # the session's own decision
+
+
+def test_approved_minutes_are_offered_no_more(minutes, meeting):
+    motion = later_approval_motion(meeting.session, text="The minutes of First ordinary session pass.")
+    ready_for_approval(minutes, meeting.chair)
+    committee_minutes.approve_by_motion(minutes, motion, meeting.chair)
+    assert committee_minutes.approvable_by(motion) == []
+
+
 def test_the_hash_is_the_sha256_of_the_approved_text_and_stays_the_same(minutes, meeting):
     committee_minutes.edit(meeting.chair, minutes, "Línea con acentos: São Paulo\r\nsegunda línea", None, 1)
     ready_for_approval(minutes, meeting.chair)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ports_network.markdown import render
+from ports_network.markdown import plain_text, render
 
 # Known XSS payloads (OWASP filter evasion cheat sheet and markdown-specific link tricks).
 XSS_CORPUS = [
@@ -98,3 +98,10 @@ def test_formatting_and_safe_links_survive():
 def test_links_with_other_schemes_lose_their_target():
     html = str(render("[f](ftp://example.org/x) [t](tel:123)"))
     assert "href" not in html
+
+
+def test_plain_text_keeps_the_words_of_a_markdown_text_on_one_line_without_markup():
+    source = "Adopt the **work plan** 2026 & its [annex](https://example.org).\n\n- one <b>two</b>"
+    # Raw HTML was never markup (the parser has it off): it stays as the words typed, escaped when shown.
+    assert plain_text(source) == "Adopt the work plan 2026 & its annex. one <b>two</b>"
+    assert plain_text(None) == plain_text("") == ""

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ...errors import DomainError
 from ...i18n import current_locale
+from ...markdown import plain_text
 from ...models import ActionItem, Body
 from ...security import authorize, requires
 from ...services import action_item_indicator, action_items, committee_seats, committee_sessions, communities
@@ -93,7 +94,8 @@ def new(body_id: int):
     body = load_body(body_id)
     authorize("action_items.create", body)
     session, motion = _origin(body)
-    form = _with_choices(ItemForm(title=motion.text[: action_items.MAX_TITLE] if motion else None))
+    title = plain_text(motion.text)[: action_items.MAX_TITLE] if motion else None  # the decision, unmarked
+    form = _with_choices(ItemForm(title=title))
     if form.validate_on_submit():
         try:
             item = action_items.create(current_user, body, form.to_data(), session=session, motion=motion)

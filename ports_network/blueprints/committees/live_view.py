@@ -3,7 +3,7 @@ console for when JavaScript is off, and the words the script puts on the state's
 
 from typing import Any
 
-from flask import flash
+from flask import flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,7 @@ from ...models import (
     VoteMethod,
     VotingRule,
 )
-from ...services import committee_motions
+from ...services import committee_minutes, committee_motions
 from .live_forms import MotionForm
 
 
@@ -90,7 +90,25 @@ def live_labels() -> dict[str, Any]:
             "online": _("Live: changes appear as they happen."),
             "offline": _("Connection lost. Reconnecting…"),
             "error": _("Not done: %(reason)s", reason="{reason}"),
+            "add_action": _("Add an action for this decision"),
+            "approve_minutes": _("Record the approval of the minutes of %(session)s", session="{session}"),
         },
+    }
+
+
+PLACEHOLDER = 987654321  # an id no object has, replaced by "{id}" in the script's URL patterns
+
+
+def follow_up_urls(session: CommitteeSession, drives: bool) -> dict[str, str | None]:
+    """Where the officers go from a carried motion: a new action from it (the script adds `motion_id`), and
+    the minutes it approves (`{id}`); None for the others."""
+    may_add = security.can(current_user, "action_items.create", session.body)
+    minutes = url_for("minutes.show", minutes_id=PLACEHOLDER) if drives else None
+    return {
+        "add_action": url_for("action_items.new", body_id=session.body_id, session_id=session.id)
+        if may_add
+        else None,
+        "minutes": minutes.replace(str(PLACEHOLDER), "{id}") if minutes else None,
     }
 
 
@@ -110,4 +128,6 @@ def page_context(session: CommitteeSession, state: dict[str, Any]) -> dict[str, 
         "voting_people": [p for p in state["people"] if p["weight"]],
         "names": {p["id"]: p["name"] for p in state["people"]},
         "open_motion": next((m for m in state["motions"] if m["status"] == "voting"), None),
+        "follow_up": follow_up_urls(session, drives),
+        "minutes": committee_minutes.of_session(session) if session.status == SessionStatus.CLOSED else None,
     }

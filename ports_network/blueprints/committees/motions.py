@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from ...errors import DomainError
 from ...models import Motion, VoteChoice, VoteMethod
 from ...security import authorize
-from ...services import committee_motions
+from ...services import committee_minutes, committee_motions
 from . import bp
 from .live_events import publish
 from .live_forms import BallotForm, HandForm, OpenVoteForm
@@ -64,6 +64,8 @@ def motion(motion_id: int):
         voted=current_user.id in committee_motions.voted_ids(item),
         ballot_form=BallotForm(formdata=None),
         named=committee_motions.named_ballots(item),
+        approvable=committee_minutes.approvable_by(item),
+        approved=committee_minutes.approved_by(item),
     )
 
 

@@ -56,6 +56,7 @@ def session(session_id: int):
         minutes=committee_minutes.of_session(meeting),
         actions=action_items.of_session(meeting),
         decisions=action_items.carried_motions_of_session(meeting),
+        today=action_items.today(),
         materials=material_pages.listed(current_user, current_locale(), committee_session=meeting),
     )
 

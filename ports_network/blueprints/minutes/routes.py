@@ -9,6 +9,7 @@ from flask_login import current_user
 from ...errors import DomainError
 from ...services import committee_minutes, minutes_amendments, minutes_documents
 from ..committees.common import load_session
+from ..committees.live_events import publish
 from ..forms import show_error
 from . import bp
 from .common import describe, form_status, load_minutes
@@ -38,7 +39,7 @@ def generate(session_id: int):
 def show(minutes_id: int):
     """The minutes as they stand, their versions, amendments and what the reader may do next."""
     minutes = load_minutes(minutes_id)
-    approve_form = ApproveForm()
+    approve_form = ApproveForm(motion_id=request.args.get("motion_id", type=int))  # from a motion's result
     approve_form.set_choices(committee_minutes.approval_candidates(minutes), describe)
     return render_template(
         "minutes/show.html",
@@ -127,6 +128,8 @@ def approve(minutes_id: int):
         flash(error.message, "error")
     else:
         flash(_("The minutes are approved and locked."), "success")
+        if motion.session is not None and motion.session.is_live:
+            publish(motion.session, [motion])  # its live result offers the approval no more
     return _show(minutes.id)
 
 

@@ -15,6 +15,8 @@
   const me = Number(root.dataset.userId);
   const drives = root.dataset.drives === "true";
   const maySpeak = root.dataset.maySpeak === "true";
+  const addActionUrl = root.dataset.addActionUrl; // officers: a new action from a decision
+  const minutesUrl = root.dataset.minutesUrl; // officers: the minutes a carried motion approves ({id})
   const labels = JSON.parse(document.getElementById("live-labels").textContent);
   const T = labels.text;
   let state = JSON.parse(document.getElementById("live-state").textContent);
@@ -196,6 +198,24 @@
     );
   }
 
+  function followUp(motion) {
+    // What the officers do with a decision: record the approval of the minutes it names, add an action.
+    if (motion.status !== "carried") return null;
+    const links = [];
+    if (minutesUrl) {
+      (motion.minutes || []).forEach((minutes) => {
+        const href = `${fill(minutesUrl, { id: minutes.id })}?motion_id=${motion.id}#approval`;
+        links.push(el("a", { href, role: "button", dataset: { followUp: "approve-minutes" } }, fill(T.approve_minutes, { session: minutes.session })));
+      });
+    }
+    if (addActionUrl) {
+      const url = new URL(addActionUrl, window.location.href);
+      url.searchParams.set("motion_id", motion.id);
+      links.push(el("a", { href: url.pathname + url.search, role: "button", class: "secondary", dataset: { followUp: "add-action" } }, T.add_action));
+    }
+    return links.length ? el("div", { class: "actions motion-follow-up" }, ...links) : null;
+  }
+
   function motionCard(motion) {
     const text = el("div", { class: "live-motion-text" });
     text.innerHTML = motion.text_html; // sanitised by the server's markdown renderer (nh3 allowlist)
@@ -219,6 +239,8 @@
       motion.ballots.forEach((b) => list.append(el("li", {}, `${b.name}: ${labels.choice[b.choice]}${b.weight > 1 ? ` (${fill(T.weight, { num: b.weight })})` : ""}`)));
       card.append(list);
     }
+    const links = followUp(motion);
+    if (links) card.append(links);
     return card;
   }
 
