@@ -112,7 +112,8 @@ def cluster(tmp_path_factory):
             for url, process in zip(cluster.urls, processes, strict=True):
                 wait_until_up(url, process)
             for person, email in PEOPLE.items():
-                cluster.cookies[person] = cookie_header(sign_in(cluster.urls[0], email, PASSWORD))
+                with sign_in(cluster.urls[0], email, PASSWORD) as http:
+                    cluster.cookies[person] = cookie_header(http)
             # Opening the rooms page creates the community's room (rooms exist on demand).
             page = requests.get(
                 f"{cluster.urls[0]}/rooms/", headers={"Cookie": cluster.cookies["member"]}, timeout=10
@@ -230,6 +231,7 @@ def test_signing_out_on_one_server_closes_the_sockets_held_by_the_other(cluster)
     finally:
         for reader in readers:
             reader.close()
+        http.close()
 
 
 def test_readers_of_a_killed_server_move_to_the_other_and_lose_nothing_acknowledged(cluster):

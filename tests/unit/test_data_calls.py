@@ -53,7 +53,9 @@ def _open(actor, version, communities, *, period="2025", deadline=None, title="I
 
 
 def _kinds(user) -> list[str]:
-    return list(db.session.scalars(sa.select(Notification.kind).filter_by(user_id=user.id)))
+    return list(
+        db.session.scalars(sa.select(Notification.kind).filter_by(user_id=user.id).order_by(Notification.id))
+    )
 
 
 def _mails(user) -> int:
