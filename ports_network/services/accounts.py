@@ -23,6 +23,7 @@ from ..models.base import utcnow
 from ..models.user import new_session_token
 from . import audit, mail, passwords, storage, tokens
 from .changes import apply_changes, commit_unique
+from .text_input import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def require_password(user: User, password: str, field: str = "password") -> None
 
 
 def _clean_name(name: str | None) -> str:
-    cleaned = " ".join((name or "").split())
+    cleaned = one_line(name)
     if not cleaned:
         raise DomainError(_("Tell us your name."), field="name")
     if len(cleaned) > MAX_NAME_LENGTH:

@@ -29,6 +29,7 @@ from ..models import (
 from ..models.action_item import PENDING_STATES
 from ..models.base import utcnow
 from . import audit, methodologies, notifications
+from .text_input import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def indicator_choices(locale: str) -> list[tuple[str, str]]:
 
 
 def _validated(data: ItemData) -> dict:
-    title = " ".join((data.title or "").split())
+    title = one_line(data.title)
     if not title or len(title) > MAX_TITLE:
         raise DomainError(_("Give the action a title of at most 300 characters."), field="title")
     description = (data.description or "").strip()
@@ -191,7 +192,7 @@ def set_status(actor: User, item: ActionItem, status: ActionItemStatus, note: st
     if not security.can(actor, "action_items.update_status", item):
         raise NotAllowed(_("Only the action's owner or the body's officers change its status."))
     status = ActionItemStatus(status)
-    note = " ".join((note or "").split()) or None
+    note = one_line(note) or None
     if note is not None and len(note) > MAX_NOTE:
         raise DomainError(_("Keep the note under 1000 characters."), field="note")
     if status == item.status:

@@ -12,6 +12,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import AgendaItem, AgendaItemKind, CommitteeSession, StoredFile, User
 from . import audit, committee_sessions, storage
+from .text_input import one_line
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10_000
@@ -48,7 +49,7 @@ def _ensure(actor: User, session: CommitteeSession) -> None:
 
 
 def _validated(session: CommitteeSession, data: ItemData) -> dict:
-    title = " ".join((data.title or "").split())
+    title = one_line(data.title)
     if not title or len(title) > MAX_TITLE:
         raise DomainError(_("Give the item a title (at most 200 characters)."), field="title")
     minutes = data.time_box_minutes

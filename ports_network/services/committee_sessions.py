@@ -7,7 +7,6 @@ time or place after the convocation, and a cancellation, send revised invitation
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,10 +27,10 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, committee_invitations, committees, quorum, rooms, time_zones
+from .text_input import bounded_line, web_link
 
 MAX_TITLE = 200
 MAX_PLACE = 300
-MAX_LINK = 500
 MAX_REASON = 500
 MIN_DURATION = 5
 MAX_DURATION = 24 * 60
@@ -83,25 +82,12 @@ def recipients(session: CommitteeSession) -> list[User]:
 # --- validation ---------------------------------------------------------------------------------------
 
 
-def _text(value: str | None, limit: int, field: str, message: str) -> str | None:
-    text = " ".join((value or "").split())
-    if len(text) > limit:
-        raise DomainError(message, field=field)
-    return text or None
-
-
 def _link(value: str | None) -> str | None:
-    link = (value or "").strip()
-    if not link:
-        return None
-    parts = urlsplit(link)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or " " in link or len(link) > MAX_LINK:
-        raise DomainError(_("Enter the meeting link starting with https://."), field="link")
-    return link
+    return web_link(value, "link", _("Enter the meeting link starting with https://."))
 
 
 def _where(data: SessionData) -> tuple[str | None, str | None]:
-    place = _text(data.place, MAX_PLACE, "place", _("Keep the place under 300 characters."))
+    place = bounded_line(data.place, MAX_PLACE, "place", _("Keep the place under 300 characters."))
     link = _link(data.link)
     kind = SessionKind(data.kind)
     if kind in {SessionKind.IN_PERSON, SessionKind.HYBRID} and not place:
@@ -126,7 +112,7 @@ def _when(data: SessionData) -> datetime:
 
 def _validated(data: SessionData) -> dict:
     """Checked values of a session; raises DomainError before anything changes."""
-    title = _text(data.title, MAX_TITLE, "title", _("Keep the title under 200 characters."))
+    title = bounded_line(data.title, MAX_TITLE, "title", _("Keep the title under 200 characters."))
     if not title:
         raise DomainError(_("Give the session a title."), field="title")
     duration = data.duration_minutes
@@ -213,7 +199,7 @@ def update(actor: User, session: CommitteeSession, data: SessionData) -> Committ
 def cancel(actor: User, session: CommitteeSession, reason: str | None) -> None:
     """Cancel a planned session, saying why; people already convened get the cancellation."""
     _ensure_planned(actor, session)
-    reason = _text(reason, MAX_REASON, "reason", _("Keep the reason under 500 characters."))
+    reason = bounded_line(reason, MAX_REASON, "reason", _("Keep the reason under 500 characters."))
     if not reason:
         raise DomainError(_("Say why the session is cancelled."), field="reason")
     was_convened = session.status == SessionStatus.CONVENED

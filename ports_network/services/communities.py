@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, memberships, portal
+from .text_input import one_line
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths under /communities/ that are not community pages.
@@ -169,7 +170,7 @@ def _clean_mou(data: CommunityData) -> tuple[bool, date | None, str | None]:
         )
     if data.mou_signed_on > utcnow().date():
         raise DomainError(_("The signing date cannot be in the future."), field="mou_signed_on")
-    signatory = " ".join((data.mou_signatory or "").split())
+    signatory = one_line(data.mou_signatory)
     if not signatory or len(signatory) > MAX_SIGNATORY:
         raise DomainError(_("Say who signed the Memorandum of Understanding."), field="mou_signatory")
     return True, data.mou_signed_on, signatory
@@ -196,7 +197,7 @@ def _clean_description(description: Mapping[str, str] | None) -> dict[str, str]:
 
 def _validated(data: CommunityData, community: PortCommunity | None = None) -> dict[str, Any]:
     """Checked, normalised values (ports as Port objects); raises DomainError before anything changes."""
-    name = " ".join((data.name or "").split())
+    name = one_line(data.name)
     if not name or len(name) > MAX_NAME:
         raise DomainError(_("Give the community a name (at most 160 characters)."), field="name")
     slug = _clean_slug(data.slug, community)

@@ -32,6 +32,7 @@ from ..models.base import utcnow
 from . import audit, data_call_notices, portal
 from .changes import commit_unique, taken_by_another
 from .data_call_notices import remind_due  # noqa: F401 - the reminders job is part of this interface
+from .text_input import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +158,7 @@ def clean_period(raw: str | None) -> str:
 
 
 def _clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = one_line(raw)
     if not title:
         raise DomainError(_("Give the data call a title."), field="title")
     if len(title) > MAX_TITLE:

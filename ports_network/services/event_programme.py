@@ -13,6 +13,7 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import Event, EventSession, EventSpeaker, EventStatus, SpeakerRole, User
 from . import audit, time_zones
+from .text_input import one_line
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -88,7 +89,7 @@ def _times(event: Event, data: SessionData) -> tuple[datetime | None, datetime |
 
 
 def _validated(event: Event, data: SessionData) -> dict:
-    title = _text(" ".join((data.title or "").split()), MAX_TITLE, "title")
+    title = _text(one_line(data.title), MAX_TITLE, "title")
     if not title:
         raise DomainError(_("Give the session a title."), field="title")
     starts_at, ends_at = _times(event, data)
@@ -167,7 +168,7 @@ def _account(email: str | None) -> User | None:
 def add_speaker(actor: User, part: EventSession, data: SpeakerData) -> EventSpeaker:
     """Add a speaker or moderator to a session."""
     _ensure_manages(actor, part.event)
-    name = _text(" ".join((data.name or "").split()), MAX_NAME, "name")
+    name = _text(one_line(data.name), MAX_NAME, "name")
     if not name:
         raise DomainError(_("Give the speaker's name."), field="name")
     if len(part.speakers) >= MAX_SPEAKERS:

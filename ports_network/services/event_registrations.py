@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, event_invitations
+from .text_input import one_line
 
 MAX_ORGANISATION = 200
 REMIND_BEFORE = timedelta(days=1)
@@ -146,7 +147,7 @@ def _checked(data: RegistrationData) -> dict:
     country = db.session.get(Country, data.country_id) if data.country_id else None
     if country is None:
         raise DomainError(_("Choose the country you come from."), field="country_id")
-    name = " ".join((data.organisation_name or "").split()) or None
+    name = one_line(data.organisation_name) or None
     if name and len(name) > MAX_ORGANISATION:
         message = _("Keep the organisation's name under 200 characters.")
         raise DomainError(message, field="organisation_name")

@@ -8,7 +8,6 @@ notices in `event_invitations`, participation figures in `event_statistics`.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from urllib.parse import urlsplit
 
 import pycountry
 import sqlalchemy as sa
@@ -31,12 +30,12 @@ from ..models import (
 from ..models.base import utcnow
 from . import audit, countries, event_invitations, event_registrations, rooms, time_zones
 from .changes import apply_changes
+from .text_input import bounded_line, web_link
 
 LOCALES = ("es", "en", "pt")
 MAX_TITLE = 200
 MAX_TEXT = 10000
 MAX_PLACE = 300
-MAX_LINK = 500
 MAX_REASON = 500
 MAX_PARTNERS = 20
 MAX_PARTNER_NAME = 200
@@ -83,21 +82,8 @@ def get(event_id: int) -> Event | None:
 # --- validation ---------------------------------------------------------------------------------------
 
 
-def _clean(value: str | None, limit: int, field_name: str, message: str) -> str | None:
-    text = " ".join((value or "").split())
-    if len(text) > limit:
-        raise DomainError(message, field=field_name)
-    return text or None
-
-
 def _link(value: str | None) -> str | None:
-    link = (value or "").strip()
-    if not link:
-        return None
-    parts = urlsplit(link)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or " " in link or len(link) > MAX_LINK:
-        raise DomainError(_("Enter the link starting with https://."), field="online_link")
-    return link
+    return web_link(value, "online_link", _("Enter the link starting with https://."))
 
 
 def _texts(values: Mapping[str, str], limit: int, prefix: str) -> dict[str, str]:
@@ -134,7 +120,7 @@ def _when(data: EventData) -> dict:
 
 
 def _where(data: EventData, current: Event | None) -> dict:
-    place = _clean(data.place, MAX_PLACE, "place", _("Keep the place under 300 characters."))
+    place = bounded_line(data.place, MAX_PLACE, "place", _("Keep the place under 300 characters."))
     if data.format in {EventFormat.IN_PERSON, EventFormat.HYBRID} and not place:
         raise DomainError(_("Say where the event takes place."), field="place")
     country = None
@@ -327,7 +313,7 @@ def publish(actor: User, event: Event) -> Event:
 def cancel(actor: User, event: Event, reason: str | None) -> Event:
     """Cancel an event, saying why; everyone registered or waiting is told, with a calendar cancellation."""
     _ensure_manages(actor, event)
-    reason = _clean(reason, MAX_REASON, "reason", _("Keep the reason under 500 characters."))
+    reason = bounded_line(reason, MAX_REASON, "reason", _("Keep the reason under 500 characters."))
     if not reason:
         raise DomainError(_("Say why the event is cancelled."), field="reason")
     previous = event.status

@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from . import audit, memberships, notifications, organisations
+from .text_input import one_line
 
 MAX_NAME = 200
 MAX_WEBSITE = 300
@@ -102,7 +103,7 @@ def _fill_organisation(
     join_request: JoinRequest, user: User, community: PortCommunity, data: JoinRequestData
 ) -> None:
     """Exactly one of an existing organisation (among the options) or a complete proposal."""
-    name = " ".join((data.proposed_name or "").split())
+    name = one_line(data.proposed_name)
     if bool(data.organisation_id) == bool(name):
         raise DomainError(
             _("Choose your organisation from the list, or propose a new one, but not both."),

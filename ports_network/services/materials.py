@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
@@ -35,11 +34,11 @@ from ..models import (
 from ..models.base import utcnow
 from . import audit, material_text, storage
 from .changes import apply_changes
+from .text_input import HTTPS_ONLY, one_line, web_link
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 20_000
 MAX_NOTE = 500
-MAX_LINK = 500
 MAX_LIST_ITEMS = 20
 MAX_LIST_ITEM = 100
 LIST_SEPARATORS = re.compile(r"[,;\n]")
@@ -205,7 +204,7 @@ def _check_actor(actor: User, values: dict[str, Any]) -> None:
 def _variant_text(data: VariantData) -> VariantData:
     if data.language not in MATERIAL_LANGUAGES:
         raise DomainError(_("Choose a language from the list."), "language")
-    title = " ".join((data.title or "").split())
+    title = one_line(data.title)
     if not title:
         raise DomainError(_("Give the material a title."), "title")
     if len(title) > MAX_TITLE:
@@ -218,16 +217,10 @@ def _variant_text(data: VariantData) -> VariantData:
 
 def checked_link(link: str) -> str:
     """An https address with a host and no spaces or control characters; DomainError otherwise."""
-    link = (link or "").strip()
-    parts = urlsplit(link)
-    if (
-        parts.scheme != "https"
-        or not parts.hostname
-        or len(link) > MAX_LINK
-        or any(ch.isspace() or not ch.isprintable() for ch in link)
-    ):
-        raise DomainError(_("Give a full https:// address."), "link")
-    return link
+    message = _("Give a full https:// address.")
+    if checked := web_link(link, "link", message, schemes=HTTPS_ONLY):
+        return checked
+    raise DomainError(message, "link")
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -237,7 +230,7 @@ def _new_version(
     actor: User, material: Material, variant: MaterialVariant, upload: UploadData
 ) -> MaterialVersion:
     """Store the upload as the variant's next version and index its text; the caller commits."""
-    note = " ".join((upload.note or "").split())
+    note = one_line(upload.note)
     if len(note) > MAX_NOTE:
         raise DomainError(_("Keep the note under %(num)d characters.", num=MAX_NOTE), "note")
     has_file = upload.file is not None and bool(upload.file.filename)

@@ -13,6 +13,7 @@ from ..models import AmendmentStatus, CommitteeMinutes, MinutesAmendment, User, 
 from ..models.base import utcnow
 from ..models.committee import OFFICER_ROLES
 from . import audit, committee_minutes, committee_sessions, notifications
+from .text_input import one_line
 
 MAX_PASSAGE = 20_000
 MAX_REASON = 1000
@@ -122,7 +123,7 @@ def accept(actor: User, amendment: MinutesAmendment, text: str, based_on: int | 
 def reject(actor: User, amendment: MinutesAmendment, reason: str | None) -> None:
     """Reject an amendment, saying why (the proposer reads the reason)."""
     _ensure_pending(actor, amendment)
-    reason = " ".join((reason or "").split())
+    reason = one_line(reason)
     if not reason:
         raise DomainError(_("Say why the amendment is rejected."), field="reason")
     if len(reason) > MAX_REASON:

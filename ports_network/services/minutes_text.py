@@ -30,10 +30,7 @@ from ..models import (
 )
 from . import committee_invitations, committee_sessions
 from .accounts import display_name
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+from .text_input import one_line
 
 
 def _quoted(text: str) -> str:
@@ -179,7 +176,7 @@ def _item_lines(number: int, item: AgendaItem, motions: list[tuple[int, Motion]]
     detail = label(item.kind)
     if item.presenter is not None:
         detail += " · " + _("presented by %(person)s", person=display_name(item.presenter))
-    lines = [f"### {number}. {_one_line(item.title)}", "", f"*{detail}*", ""]
+    lines = [f"### {number}. {one_line(item.title)}", "", f"*{detail}*", ""]
     for motion_number, motion in motions:
         lines += _motion_block(motion_number, motion)
     if not motions:
@@ -196,7 +193,7 @@ def _action_lines(session: CommitteeSession) -> list[str]:
     return [
         _(
             "- **%(title)s**: %(owner)s, due %(due)s (%(status)s)",
-            title=_one_line(item.title),
+            title=one_line(item.title),
             owner=display_name(item.owner),
             due=format_date(item.due_date, "long"),
             status=label(item.status),
@@ -215,7 +212,7 @@ def _motions(session: CommitteeSession) -> list[Motion]:
 def _header(session: CommitteeSession, locale: str) -> list[str]:
     where = [label(session.kind), *(part for part in (session.place, session.link) if part)]
     return [
-        "# " + _("Minutes: %(session)s", session=_one_line(session.title)),
+        "# " + _("Minutes: %(session)s", session=one_line(session.title)),
         "",
         _field("", _("Body"), session.body.name_in(locale)) + "  ",
         _field("", _("Date"), committee_invitations.when_text(session)) + "  ",
@@ -232,7 +229,7 @@ def _agenda_lines(session: CommitteeSession, motions: list[Motion]) -> list[str]
             motion.agenda_item_id if motion.agenda_item_id in {i.id for i in session.items} else None
         ].append((number, motion))
     lines = ["## " + _("Agenda"), ""]
-    lines += [f"{n}. {_one_line(item.title)}" for n, item in enumerate(session.items, start=1)] + [""]
+    lines += [f"{n}. {one_line(item.title)}" for n, item in enumerate(session.items, start=1)] + [""]
     for n, item in enumerate(session.items, start=1):
         lines += _item_lines(n, item, by_item.get(item.id, []))
     if by_item.get(None):
@@ -247,7 +244,7 @@ def _decision_lines(motions: list[Motion]) -> list[str]:
     if not carried:
         return [_("No decision was taken."), ""]
     return [
-        _("%(num)d. %(text)s (motion %(motion)d)", num=i, text=_one_line(m.text), motion=n)
+        _("%(num)d. %(text)s (motion %(motion)d)", num=i, text=one_line(m.text), motion=n)
         for i, (n, m) in enumerate(carried, start=1)
     ] + [""]
 

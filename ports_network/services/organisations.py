@@ -16,6 +16,7 @@ from ..models.base import utcnow
 from . import audit, storage
 from .changes import create_recorded, save_changes, snapshot
 from .countries import usable_country
+from .text_input import one_line
 
 AUDITED = ("name", "stakeholder_type", "sector", "country_id", "website")
 MAX_WEBSITE = 300
@@ -81,7 +82,7 @@ def _duplicate(name: str) -> DomainError:
 
 def _validated(data: OrganisationData, organisation: Organisation | None = None) -> dict[str, Any]:
     """Checked and normalised column values; raises DomainError before anything is changed."""
-    name = " ".join((data.name or "").split())
+    name = one_line(data.name)
     if not name:
         raise DomainError(_("Give the organisation a name."), field="name")
     country = usable_country(data.country_id, organisation.country_id if organisation else None)
@@ -133,7 +134,7 @@ def find_or_create(  # noqa: PLR0917 - the positional interface the join-request
 
     Part of the caller's transaction: adds to the session and audits a creation, but does not commit.
     """
-    clean_name = " ".join((name or "").split())
+    clean_name = one_line(name)
     if not clean_name:
         raise DomainError(_("Give the organisation a name."), field="name")
     existing = _same_name(clean_name, country.id)

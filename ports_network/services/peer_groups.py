@@ -17,6 +17,7 @@ from ..models import CommunityStatus, PeerGroup, PortCommunity, User, peer_group
 from ..models.base import localized
 from . import audit
 from .changes import commit_unique, taken_by_another
+from .text_input import one_line
 
 CODE_MAX = PeerGroup.code.type.length
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,7 +73,7 @@ def community_choices(locale: str, group: PeerGroup | None = None) -> list[tuple
 
 
 def _clean_texts(texts: dict[str, str], what: str) -> dict[str, str]:
-    cleaned = {locale: " ".join((text or "").split()) for locale, text in texts.items()}
+    cleaned = {locale: one_line(text) for locale, text in texts.items()}
     if what == "name" and any(len(text) > NAME_MAX for text in cleaned.values()):
         raise DomainError(_("A name has at most %(max)d characters.", max=NAME_MAX), field="name_en")
     return {locale: text for locale, text in cleaned.items() if text}

@@ -15,6 +15,7 @@ from ..models.base import utcnow
 from ..models.user import new_session_token
 from . import accounts, audit, mail
 from .changes import commit_unique, save_changes, taken_by_another
+from .text_input import one_line
 
 SEARCH_LIMIT = 200
 
@@ -82,7 +83,7 @@ def get_by_email(email: str) -> User:
 
 
 def _clean_name(name: str | None) -> str:
-    cleaned = " ".join((name or "").split())
+    cleaned = one_line(name)
     if not cleaned:
         raise DomainError(_("Give the person a name."), field="name")
     if len(cleaned) > accounts.MAX_NAME_LENGTH:

@@ -35,7 +35,7 @@ from ...models import (
     User,
     VotingRule,
 )
-from ...services import committee_agenda, committee_sessions, committees, time_zones
+from ...services import committee_agenda, committee_sessions, committees, text_input, time_zones
 from ...services.committee_seats import SeatData
 from ..forms import options
 
@@ -177,7 +177,7 @@ class SessionForm(FlaskForm):
         _l("Place (in person or hybrid)"), validators=[Length(max=committee_sessions.MAX_PLACE)]
     )
     link = StringField(
-        _l("Online meeting link (online or hybrid)"), validators=[Length(max=committee_sessions.MAX_LINK)]
+        _l("Online meeting link (online or hybrid)"), validators=[Length(max=text_input.MAX_LINK)]
     )
     quorum_rule = SelectField(_l("Quorum rule"), choices=[], default=INHERIT)
     quorum_count = IntegerField(

@@ -31,7 +31,7 @@ from ...models import (
     StakeholderType,
     WorkshopTopic,
 )
-from ...services import event_programme, events, time_zones
+from ...services import event_programme, events, text_input, time_zones
 from ...services.event_programme import SessionData, SpeakerData
 from ...services.event_registrations import RegistrationData
 from ..forms import options
@@ -78,7 +78,7 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place (in person or hybrid)"), validators=[Length(max=events.MAX_PLACE)])
     country_id = SelectField(_l("Country where it takes place (optional)"), coerce=int, choices=[])
     online_link = StringField(
-        _l("Online link (virtual or hybrid; optional)"), validators=[Length(max=events.MAX_LINK)]
+        _l("Online link (virtual or hybrid; optional)"), validators=[Length(max=text_input.MAX_LINK)]
     )
     time_zone = SelectField(
         _l("Time zone"), choices=[], default=time_zones.DEFAULT_ZONE, validators=[DataRequired()]

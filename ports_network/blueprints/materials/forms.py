@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from ... import labels
 from ...models import MATERIAL_LANGUAGES, Material, MaterialAccess, MaterialType
-from ...services import materials
+from ...services import materials, text_input
 from ...services.material_pages import FormChoices
 from ..forms import options
 
@@ -108,7 +108,7 @@ class VersionFields(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=materials.MAX_DESCRIPTION)])
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint, text, picture or MP4/WebM video)"))
     link = StringField(
-        _l("Or, for a recording, its https:// link"), validators=[Length(max=materials.MAX_LINK)]
+        _l("Or, for a recording, its https:// link"), validators=[Length(max=text_input.MAX_LINK)]
     )
     note = StringField(_l("Note on this version (optional)"), validators=[Length(max=materials.MAX_NOTE)])
 
