@@ -1,8 +1,10 @@
-"""Form helpers every blueprint shares: select options and showing a service's refusal on the form."""
+"""Form helpers every blueprint shares: select options, and showing a service's refusal on the form or as a
+flashed message."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, flash
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -26,3 +28,16 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+@contextmanager
+def flashing(success: str | None = None) -> Iterator[None]:
+    """Run a button's service call: its refusal is flashed as an error (the service changed nothing), and
+    otherwise `success`, if given, is flashed as done."""
+    try:
+        yield
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        if success:
+            flash(success, "success")

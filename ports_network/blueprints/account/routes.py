@@ -13,7 +13,7 @@ from ...labels import label
 from ...models import User
 from ...security import requires
 from ...services import account_data, accounts, countries
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .forms import (
     DeleteAccountForm,
@@ -153,12 +153,8 @@ def picture():
 @requires("account.manage")
 def remove_picture():
     """Remove the profile picture."""
-    try:
+    with flashing(_("Your profile picture was removed.")):
         accounts.remove_avatar(_me())
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Your profile picture was removed."), "success")
     return redirect(url_for("account.profile"))
 
 

@@ -12,7 +12,7 @@ from ...models import ActionItem, Body
 from ...security import authorize, requires
 from ...services import action_item_indicator, action_items, committee_seats, committee_sessions, communities
 from ..committees.common import load_body
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .forms import FilterForm, ItemForm, StatusForm
 
@@ -130,12 +130,8 @@ def update_status(action_item_id: int):
     """The owner (or an officer) gives the action a new status with a note."""
     item = _load(action_item_id, "action_items.update_status")
     form = StatusForm()
-    try:
+    with flashing(_("The status was updated.")):
         if not form.validate_on_submit():
             raise DomainError(_("Choose a status and keep the note under 1000 characters."))
         action_items.set_status(current_user, item, form.status.data, form.note.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The status was updated."), "success")
     return redirect(url_for(".show", action_item_id=item.id))

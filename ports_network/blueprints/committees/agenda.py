@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ...errors import DomainError
 from ...services import committee_agenda
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_item, load_session
 from .forms import DocumentForm, ItemForm, MoveForm
@@ -59,10 +59,8 @@ def move_item(agenda_item_id: int):
     if not form.validate_on_submit():
         flash(_("Move an item one place up or down."), "error")
         return redirect(url_for(".agenda", session_id=item.session_id))
-    try:
+    with flashing():
         committee_agenda.move_item(current_user, item, int(form.step.data))
-    except DomainError as error:
-        flash(error.message, "error")
     return redirect(url_for(".agenda", session_id=item.session_id))
 
 
@@ -71,12 +69,8 @@ def remove_item(agenda_item_id: int):
     """Take an item off the agenda, with its documents."""
     item = load_item(agenda_item_id)
     session_id = item.session_id
-    try:
+    with flashing(_("The item was removed from the agenda.")):
         committee_agenda.remove_item(current_user, item)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The item was removed from the agenda."), "success")
     return redirect(url_for(".agenda", session_id=session_id))
 
 
@@ -88,12 +82,8 @@ def attach_document(agenda_item_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a file to attach."), "error")
         return redirect(url_for(".agenda", session_id=item.session_id))
-    try:
+    with flashing(_("The document was attached.")):
         committee_agenda.attach_document(current_user, item, form.document.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The document was attached."), "success")
     return redirect(url_for(".agenda", session_id=item.session_id))
 
 
@@ -103,10 +93,6 @@ def detach_document(agenda_item_id: int, document_id: int):
     item = load_item(agenda_item_id)
     if all(document.id != document_id for document in item.documents):
         abort(404)
-    try:
+    with flashing(_("The document was removed.")):
         committee_agenda.detach_document(current_user, item, document_id)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The document was removed."), "success")
     return redirect(url_for(".agenda", session_id=item.session_id))

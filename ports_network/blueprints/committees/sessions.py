@@ -17,7 +17,7 @@ from ...services import (
     material_pages,
     rooms,
 )
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_body, load_session
 from .forms import CancelForm, SessionForm
@@ -100,12 +100,8 @@ def cancel_session(session_id: int):
     if not form.validate_on_submit():
         flash(_("Keep the reason under 500 characters."), "error")
         return redirect(url_for(".session", session_id=meeting.id))
-    try:
+    with flashing(_("The session was cancelled.")):
         committee_sessions.cancel(current_user, meeting, form.reason.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The session was cancelled."), "success")
     return redirect(url_for(".session", session_id=meeting.id))
 
 

@@ -8,7 +8,7 @@ from ...errors import DomainError
 from ...models import CommunityRole
 from ...security import authorize
 from ...services import invitations
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, managed_community
 from .forms import InviteForm, organisation_choices
@@ -45,12 +45,8 @@ def revoke_invitation(slug: str, invitation_id: int):
     """Withdraw a pending invitation; its link stops working."""
     community = managed_community(slug)
     invitation = invitations.invitation_of(community, invitation_id) or abort(404)
-    try:
+    with flashing(_("The invitation to %(email)s was revoked.", email=invitation.email)):
         invitations.revoke(current_user, invitation)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The invitation to %(email)s was revoked.", email=invitation.email), "success")
     return redirect(url_for(".invitations_page", slug=community.slug))
 
 

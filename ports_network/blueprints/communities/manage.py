@@ -8,7 +8,7 @@ from ...errors import DomainError
 from ...labels import label
 from ...models import CommunityRole, PortCommunity
 from ...services import audit, join_requests, memberships
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import managed_community
 from .forms import DecisionForm, RoleForm
@@ -51,12 +51,8 @@ def remove_member(slug: str, membership_id: int):
     """End someone's membership."""
     community = managed_community(slug)
     membership = memberships.member_of(community, membership_id) or abort(404)
-    try:
+    with flashing(_("%(person)s is no longer a member.", person=membership.user.name)):
         memberships.remove_member(current_user, membership)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("%(person)s is no longer a member.", person=membership.user.name), "success")
     return redirect(url_for(".manage", slug=community.slug))
 
 

@@ -8,7 +8,7 @@ from ...errors import DomainError
 from ...i18n import current_locale
 from ...security import authorize, role_in
 from ...services import communities, directory, join_requests, material_pages, memberships
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_community
 from .forms import JoinForm
@@ -74,12 +74,8 @@ def withdraw_request(slug: str, request_id: int):
     community = load_community(slug)
     join_request = join_requests.request_of(community, request_id) or abort(404)
     authorize("communities.withdraw_request", join_request, hide=True)
-    try:
+    with flashing(_("Your request was withdrawn.")):
         join_requests.withdraw(current_user, join_request)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Your request was withdrawn."), "success")
     return redirect(url_for(".show", slug=community.slug))
 
 

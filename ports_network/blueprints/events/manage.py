@@ -12,7 +12,7 @@ from ...i18n import current_locale
 from ...models import CommunityStatus, Event, PortCommunity
 from ...security import requires
 from ...services import audit, countries, events
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_event
 from .forms import CancelEventForm, EventForm
@@ -74,12 +74,8 @@ def edit(event_id: int):
 def publish(event_id: int):
     """Make a draft public (and open its discussion room)."""
     event = load_event(event_id, "events.manage")
-    try:
+    with flashing(_("The event is published.")):
         events.publish(current_user, event)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The event is published."), "success")
     return redirect(url_for(".show", event_id=event.id))
 
 
@@ -91,12 +87,8 @@ def cancel(event_id: int):
     if not form.validate_on_submit():
         flash(_("Keep the reason under 500 characters."), "error")
         return redirect(url_for(".show", event_id=event.id))
-    try:
+    with flashing(_("The event was cancelled.")):
         events.cancel(current_user, event, form.reason.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The event was cancelled."), "success")
     return redirect(url_for(".show", event_id=event.id))
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ...errors import DomainError
 from ...services import event_programme
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_event, load_session, load_speaker
 from .forms import SessionForm, SpeakerForm
@@ -69,12 +69,8 @@ def remove_session(event_session_id: int):
     """Remove a session and its speakers."""
     part = load_session(event_session_id)
     event_id = part.event_id
-    try:
+    with flashing(_("The session was removed.")):
         event_programme.remove_session(current_user, part)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The session was removed."), "success")
     return redirect(url_for(".programme", event_id=event_id))
 
 
@@ -83,10 +79,6 @@ def remove_speaker(speaker_id: int):
     """Remove a speaker from a session."""
     speaker = load_speaker(speaker_id)
     session_id = speaker.session_id
-    try:
+    with flashing(_("The speaker was removed.")):
         event_programme.remove_speaker(current_user, speaker)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The speaker was removed."), "success")
     return redirect(url_for(".edit_session", event_session_id=session_id))

@@ -11,7 +11,7 @@ from ...errors import DomainError
 from ...i18n import current_locale
 from ...models import RegistrationStatus
 from ...services import countries, event_attendance, event_registrations
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_event
 from .forms import AttendanceForm, RegistrationForm
@@ -60,12 +60,8 @@ def cancel_registration(event_id: int):
     event = load_event(event_id)
     if not security.is_signed_in(current_user):
         abort(401)
-    try:
+    with flashing(_("Your registration is cancelled.")):
         event_registrations.cancel(current_user, event)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Your registration is cancelled."), "success")
     return redirect(url_for(".show", event_id=event.id))
 
 

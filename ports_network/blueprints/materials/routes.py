@@ -12,7 +12,7 @@ from ...models import Body, CommitteeSession, Event, EventSession, Material, Mat
 from ...security import authorize
 from ...services import material_pages, material_search, materials
 from ...services.storage import FileTooLarge
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .forms import ATTACHMENT_FIELDS, CaptionForm, MaterialForm, MetadataForm, VersionForm
 
@@ -167,10 +167,6 @@ def add_caption(material_id: int, language: str):
     variant = load_variant(material, language)
     form = CaptionForm()
     if form.validate_on_submit():
-        try:
+        with flashing(_("The captions were saved.")):
             materials.add_caption(current_user, variant, form.language.data, form.file.data)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("The captions were saved."), "success")
     return redirect(url_for(".show", material_id=material.id, language=variant.language))

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ...errors import DomainError
 from ...services import minutes_amendments
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import form_status, load_amendment, load_minutes
 from .forms import AcceptForm, AmendmentForm, RejectForm
@@ -19,12 +19,8 @@ def propose(minutes_id: int):
     minutes = load_minutes(minutes_id, "minutes.propose_amendment")
     form = AmendmentForm()
     if form.validate_on_submit():
-        try:
+        with flashing(_("Your amendment was sent to the secretary.")):
             minutes_amendments.propose(current_user, minutes, form.original.data, form.proposed.data)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Your amendment was sent to the secretary."), "success")
     else:
         flash(_("Keep each text under 20000 characters."), "error")
     return redirect(url_for(".show", minutes_id=minutes.id))
@@ -53,12 +49,8 @@ def reject(amendment_id: int):
     """An officer rejects an amendment with a reason, which its proposer is told."""
     amendment = load_amendment(amendment_id)
     form = RejectForm()
-    try:
+    with flashing(_("The amendment was rejected; its proposer was told why.")):
         minutes_amendments.reject(
             current_user, amendment, form.reason.data if form.validate_on_submit() else None
         )
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The amendment was rejected; its proposer was told why."), "success")
     return redirect(url_for(".show", minutes_id=amendment.minutes_id))

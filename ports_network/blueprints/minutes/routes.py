@@ -10,7 +10,7 @@ from ...errors import DomainError
 from ...services import committee_minutes, minutes_amendments, minutes_documents
 from ..committees.common import load_session
 from ..committees.live_events import publish
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .common import describe, form_status, load_minutes
 from .forms import AmendmentForm, ApproveForm, EditForm, WindowForm
@@ -88,12 +88,8 @@ def open_window(minutes_id: int):
     minutes = load_minutes(minutes_id, "minutes.edit")
     form = WindowForm()
     closes_at = form.closes_at(minutes.session.time_zone) if form.validate_on_submit() else None
-    try:
+    with flashing(_("The attendees can now propose amendments; they were told.")):
         committee_minutes.open_amendments(current_user, minutes, closes_at)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The attendees can now propose amendments; they were told."), "success")
     return _show(minutes.id)
 
 
@@ -101,12 +97,8 @@ def open_window(minutes_id: int):
 def close_window(minutes_id: int):
     """Close the amendment window now."""
     minutes = load_minutes(minutes_id, "minutes.edit")
-    try:
+    with flashing(_("The amendment window is closed.")):
         committee_minutes.close_amendments(current_user, minutes)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The amendment window is closed."), "success")
     return _show(minutes.id)
 
 

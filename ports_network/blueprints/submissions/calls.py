@@ -11,7 +11,7 @@ from ...labels import label
 from ...models import DataCall
 from ...security import authorize, requires
 from ...services import data_calls
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 from .call_forms import CallForm, NewCallForm
 
@@ -105,10 +105,6 @@ def reopen_call(call_id: int):
 
 
 def _change_status(data_call: DataCall, change, done: str):
-    try:
+    with flashing(done):
         change(current_user, data_call)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(done, "success")
     return redirect(url_for(".call", call_id=data_call.id))

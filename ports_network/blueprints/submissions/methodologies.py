@@ -17,7 +17,7 @@ from ...index_engine import format_methodology
 from ...models import MethodologyVersion
 from ...security import authorize, requires
 from ...services import index_public, methodologies
-from ..forms import show_error
+from ..forms import flashing, show_error
 from . import bp
 
 EXPORT_TYPES = {"json": "application/json", "yaml": "application/yaml"}
@@ -147,10 +147,6 @@ def methodology_freeze(version_id: int):
     if not form.validate_on_submit():
         _flash_refusal(form)
     else:
-        try:
+        with flashing(_("Methodology %(version)s is frozen.", version=version.version)):
             methodologies.freeze(current_user, version)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("Methodology %(version)s is frozen.", version=version.version), "success")
     return redirect(url_for(".methodologies_list"))

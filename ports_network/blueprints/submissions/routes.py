@@ -15,6 +15,7 @@ from ...models import Submission
 from ...security import authorize
 from ...services import data_calls, storage, submission_pages, submission_workflow, submissions
 from ...services.submissions import InvalidValues, RevisionConflict
+from ..forms import flashing
 from . import bp
 from .forms import CommentForm, EvidenceForm, MessageForm, ReopenForm, ValuesForm
 
@@ -124,12 +125,8 @@ def check(submission_id: int):
 def submit(submission_id: int):
     """Send the values to the community's validator."""
     submission = _load(submission_id, "submissions.edit")
-    try:
+    with flashing(_("The values were submitted for validation.")):
         submission_workflow.submit(current_user, submission)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The values were submitted for validation."), "success")
     return _back(submission)
 
 
@@ -138,14 +135,10 @@ def return_submission(submission_id: int):
     """Send the values back to the community with a message."""
     submission = _load(submission_id, "submissions.return")
     form = MessageForm()
-    try:
+    with flashing(_("The submission was returned to the community.")):
         if not form.validate_on_submit():
             raise DomainError(" ".join(form.message.errors) or _("Please try again."))
         submission_workflow.return_submission(current_user, submission, form.message.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The submission was returned to the community."), "success")
     return _back(submission, "review")
 
 
@@ -153,12 +146,8 @@ def return_submission(submission_id: int):
 def validate(submission_id: int):
     """The community's validator approves the submitted values."""
     submission = _load(submission_id, "submissions.validate")
-    try:
+    with flashing(_("The values were validated; the Secretariat was asked to accept them.")):
         submission_workflow.validate(current_user, submission)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The values were validated; the Secretariat was asked to accept them."), "success")
     return _back(submission)
 
 
@@ -166,12 +155,8 @@ def validate(submission_id: int):
 def accept(submission_id: int):
     """The Secretariat accepts the validated values, which locks them."""
     submission = _load(submission_id, "submissions.accept")
-    try:
+    with flashing(_("The submission was accepted; its values are locked.")):
         submission_workflow.accept(current_user, submission)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The submission was accepted; its values are locked."), "success")
     return _back(submission)
 
 
@@ -181,14 +166,10 @@ def reopen(submission_id: int):
     submission = _load(submission_id, "submissions.reopen")
     form = ReopenForm()
     form.set_indicators([(i.code, i.code) for i in submissions.methodology_of(submission).indicators])
-    try:
+    with flashing(_("The indicators were reopened; the community was told.")):
         if not form.validate_on_submit():
             raise DomainError(_("Choose the indicators to reopen."))
         submission_workflow.reopen(current_user, submission, form.codes.data, form.message.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The indicators were reopened; the community was told."), "success")
     return _back(submission, "review")
 
 
@@ -197,14 +178,10 @@ def comment(submission_id: int):
     """Comment on one value or on the whole submission."""
     submission = _load(submission_id, "submissions.comment")
     form = CommentForm()
-    try:
+    with flashing(_("Your comment was added.")):
         if not form.validate_on_submit():
             raise DomainError(" ".join(form.body.errors) or _("Please try again."))
         submission_pages.add_comment(current_user, submission, form.indicator_code.data, form.body.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Your comment was added."), "success")
     return _back(submission, f"indicator-{form.indicator_code.data}" if form.indicator_code.data else "notes")
 
 
@@ -213,14 +190,10 @@ def evidence(submission_id: int):
     """Attach a file supporting one value or the whole submission."""
     submission = _load(submission_id, "submissions.edit")
     form = EvidenceForm()
-    try:
+    with flashing(_("The file was attached.")):
         if not form.validate_on_submit():
             raise DomainError(" ".join(form.file.errors) or _("Choose a file to attach."))
         submission_pages.add_evidence(current_user, submission, form.indicator_code.data, form.file.data)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("The file was attached."), "success")
     return _back(submission, f"indicator-{form.indicator_code.data}" if form.indicator_code.data else "notes")
 
 
