@@ -18,6 +18,13 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy engine settings for a database URL."""
+    # A server database can drop an idle connection, hence a ping at checkout; a SQLite file cannot, and
+    # there the ping would only add a statement to every checkout (two for each message sent in a room).
+    return {"pool_pre_ping": not database_url.startswith("sqlite")}
+
+
 MIN_SECRET_KEY_LENGTH = 32
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
@@ -29,7 +36,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ports_network.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = os.environ.get("REDIS_URL")
 
     BABEL_DEFAULT_LOCALE = "es"
@@ -109,6 +116,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     REDIS_URL = os.environ.get("TEST_REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     MAIL_BACKEND = "console"

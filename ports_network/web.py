@@ -4,7 +4,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Request, Response, redirect, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -27,6 +28,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+# Where Flask-SocketIO keeps a socket's own copy of the session (its manage_session mode, the default).
+SOCKET_SESSION_KEY = "saved_session"
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, not decoded again for every Socket.IO event.
+
+    Flask-SocketIO copies the session when the socket connects and puts that copy in place of the
+    request's for each event, so verifying and decoding the cookie again would only be thrown away."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The session of an HTTP request (or of a socket's connect); an empty one for a socket's event."""
+        if SOCKET_SESSION_KEY in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 @login_manager.user_loader
@@ -92,5 +110,6 @@ def register_request_hooks(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.session_interface = SessionInterface()
     app.after_request(_set_security_headers)
     app.context_processor(_template_globals)

@@ -53,7 +53,7 @@ def _save(user: User, uploads: list[FileStorage]) -> list[StoredFile]:
 
 def store_with_files(
     user: User, room_id: int, row: room_writes.Row, uploads: list[FileStorage], in_transaction: Callable
-) -> int:
+) -> room_writes.Row:
     """Store the files, then the message (see room_writes.store) and its links to them, in one commit."""
     stored = _save(user, uploads)
 

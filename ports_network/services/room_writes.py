@@ -4,8 +4,9 @@ A message is numbered and committed before anyone sees it, and a room's numbers 
 the writes to a room happen one transaction at a time. Under load each post would wait for the commit of
 the one before it; instead the thread whose turn it is writes every post queued for the room by then in
 one transaction (one numbering UPDATE, one multi-row INSERT, one commit) and hands each waiting thread
-the id of its message. Nothing is acknowledged or broadcast before that commit. A group that fails (a
-retried send racing itself) is written again one post at a time, so every post gets its own outcome.
+its message's row as stored (id and seq included), which nobody then needs to read back. Nothing is
+acknowledged or broadcast before that commit. A group that fails (a retried send racing itself) is
+written again one post at a time, so every post gets its own outcome.
 """
 
 import threading
@@ -25,7 +26,7 @@ Row = dict[str, Any]
 @dataclass(eq=False)
 class _Post:
     row: Row
-    message_id: int | None = None
+    stored: Row | None = None  # the row as committed: with its room_id, seq and id
     error: Exception | None = None
     done: bool = False
 
@@ -47,8 +48,9 @@ def _queue_of(room_id: int) -> _RoomQueue:
         return _queues.setdefault(key, _RoomQueue())
 
 
-def store(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
-    """Number and insert a message (row: author_id, client_id, body, parent_id) and commit; its id.
+def store(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> Row:
+    """Number and insert a message (row: author_id, client_id, body, created_at, parent_id) and commit;
+    the row as stored (with room_id, seq and id).
 
     `in_transaction(row)` runs for each stored row (with its new "id") before the commit (mention
     notices), in the writing thread's session. Raises what storing this post raised (IntegrityError for
@@ -64,10 +66,10 @@ def store(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
             _write(room_id, group, in_transaction)
     if post.error is not None:
         raise post.error
-    return post.message_id
+    return post.stored
 
 
-def store_alone(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> int:
+def store_alone(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -> Row:
     """Like `store`, but written by this thread, alone: for a post whose transaction holds more than the
     message (its files, already added to this thread's session, are committed with it)."""
     post = _Post(row)
@@ -75,7 +77,7 @@ def store_alone(room_id: int, row: Row, in_transaction: Callable[[Row], None]) -
         _write(room_id, [post], in_transaction)
     if post.error is not None:
         raise post.error
-    return post.message_id
+    return post.stored
 
 
 def _write(room_id: int, group: list[_Post], in_transaction: Callable[[Row], None]) -> None:
@@ -89,7 +91,7 @@ def _write(room_id: int, group: list[_Post], in_transaction: Callable[[Row], Non
                 _write(room_id, [post], in_transaction)
     finally:
         for post in group:  # every waiting thread gets an outcome, none waits for ever
-            if post.message_id is None and post.error is None:
+            if post.stored is None and post.error is None:
                 post.error = RuntimeError("the message could not be stored")
             post.done = True
 
@@ -111,11 +113,12 @@ def _insert(room_id: int, group: list[_Post], in_transaction: Callable[[Row], No
             ids = db.session.scalars(
                 sa.insert(messages).returning(messages.c.id, sort_by_parameter_order=True), rows
             ).all()
-            for row, message_id in zip(rows, ids, strict=True):
-                in_transaction({**row, "id": message_id})
+            stored = [{**row, "id": message_id} for row, message_id in zip(rows, ids, strict=True)]
+            for row in stored:
+                in_transaction(row)
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
-    for post, message_id in zip(group, ids, strict=True):
-        post.message_id = message_id
+    for post, row in zip(group, stored, strict=True):
+        post.stored = row

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config import DEVELOPMENT_SECRET_KEY
+from config import DEVELOPMENT_SECRET_KEY, engine_options
 from ports_network import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,3 +60,8 @@ def test_production_starts_with_a_long_secret_key_set_before_import(tmp_path):
 def test_production_refuses_the_development_secret_key(tmp_path):
     result = _start_production_in_a_new_process(tmp_path, DEVELOPMENT_SECRET_KEY)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_connections_are_pinged_at_checkout_on_a_database_server_only():
+    assert engine_options("postgresql+psycopg://postgres@db/ports") == {"pool_pre_ping": True}
+    assert engine_options("sqlite:///instance/ports_network.sqlite3") == {"pool_pre_ping": False}

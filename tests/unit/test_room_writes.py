@@ -39,14 +39,14 @@ def test_the_posts_waiting_for_a_room_are_stored_in_one_transaction_in_order(mem
 
     sa.event.listen(Session, "after_commit", count)
     try:
-        own_id = room_writes.store(room.id, _row(member, "m-2"), _nothing)
+        own = room_writes.store(room.id, _row(member, "m-2"), _nothing)
     finally:
         sa.event.remove(Session, "after_commit", count)
 
     assert len(commits) == 1
     assert _stored(room) == [(1, "m-1"), (2, "c-1"), (3, "m-2")]
     assert all(post.done and post.error is None for post in waiting)
-    assert db.session.get(Message, own_id).seq == 3
+    assert own["seq"] == 3 and db.session.get(Message, own["id"]).seq == 3
     db.session.refresh(room)
     assert room.last_seq == 3
 
@@ -59,7 +59,7 @@ def test_a_duplicate_in_a_group_fails_alone_and_leaves_no_gap(member, coordinato
     room_writes.store(room.id, _row(member, "m-2"), _nothing)
 
     assert isinstance(duplicate.error, sa.exc.IntegrityError)
-    assert ok.error is None and ok.message_id is not None
+    assert ok.error is None and ok.stored is not None
     assert _stored(room) == [(1, "sent-before"), (2, "c-1"), (3, "m-2")]
 
 
