@@ -56,8 +56,7 @@ class RoomReader:
 
     def connect(self, url: str) -> None:
         """Open a new connection to `url` and join the room from the last seq delivered."""
-        if self.sio is not None:
-            self.sio.disconnect()
+        self.close()
         sio = socketio.Client(reconnection=False)
         sio.on("message", self._on_message)
         sio.connect(url, headers={"Cookie": self.cookie}, transports=["websocket"], wait_timeout=10)
@@ -114,6 +113,11 @@ class RoomReader:
         return self.last_seq >= seq
 
     def close(self) -> None:
-        """Close the connection if it is open."""
-        if self.sio is not None and self.sio.connected:
+        """Close the connection, also one the server closed or lost: the engine.io client then leaves its
+        websocket's socket open (and so does its own disconnect, which only shuts it down)."""
+        if self.sio is None:
+            return
+        if self.sio.connected:
             self.sio.disconnect()
+        if (websocket := getattr(self.sio.eio, "ws", None)) is not None:
+            websocket.shutdown()
