@@ -44,6 +44,10 @@ class VoteMethod(enum.StrEnum):
     SECRET = "secret"  # each voter votes electronically; nothing links a choice to a voter
 
 
+# The methods in which members cast their own ballots (in session, or between sessions).
+ELECTRONIC_METHODS = (VoteMethod.NAMED, VoteMethod.SECRET)
+
+
 class VoteChoice(enum.StrEnum):
     """A voter's answer."""
 

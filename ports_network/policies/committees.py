@@ -25,7 +25,7 @@ from ..models.committee import (
     agenda_item_document,
 )
 from ..models.committee_minutes import MinutesStatus
-from ..models.committee_vote import Motion, MotionStatus, VoteMethod
+from ..models.committee_vote import ELECTRONIC_METHODS, Motion, MotionStatus
 from .people import active_community_ids, community_roles, is_network_member, is_secretariat, is_signed_in
 
 
@@ -149,8 +149,6 @@ def may_update_action_item(user: Any, item: ActionItem) -> bool:
 
 # --- Live sessions, motions and votes ------------------------------------------------------------------
 
-ELECTRONIC = frozenset({VoteMethod.NAMED, VoteMethod.SECRET})
-
 
 def drives_session(user: Any, session: CommitteeSession) -> bool:
     """The chair, vice-chair and secretary (and the Secretariat) run the console; services check the state."""
@@ -169,7 +167,8 @@ def may_request_floor(user: Any, session: CommitteeSession) -> bool:
 def may_vote(user: Any, motion: Motion) -> bool:
     """An electronic vote that is open; between sessions every voting seat holder, in session the voting
     members the roll call has present or remote (their proxies are counted as weights by the service)."""
-    if not is_signed_in(user) or motion.status != MotionStatus.VOTING or motion.vote_method not in ELECTRONIC:
+    electronic_and_open = motion.status == MotionStatus.VOTING and motion.vote_method in ELECTRONIC_METHODS
+    if not is_signed_in(user) or not electronic_and_open:
         return False
     if motion.between_sessions:
         return bool(holds_seat(user, motion.body) - {SeatRole.OBSERVER})

@@ -16,13 +16,13 @@ from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..models import Body, Motion, MotionStatus, User, VoteMethod
 from ..models.base import utcnow
+from ..models.committee_vote import ELECTRONIC_METHODS
 from . import audit, committee_motions, committee_vote_notices, quorum
 
 logger = logging.getLogger(__name__)
 
 MIN_DURATION = timedelta(hours=1)
 MAX_DURATION = timedelta(days=60)
-ELECTRONIC = (VoteMethod.NAMED, VoteMethod.SECRET)
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def default_turnout(body: Body, voting_seats: int) -> int:
 
 def _checked(body: Body, data: BallotData, voters: int) -> dict:
     """The vote's settings, checked before anything changes."""
-    if VoteMethod(data.method) not in ELECTRONIC:
+    if VoteMethod(data.method) not in ELECTRONIC_METHODS:
         raise DomainError(_("Between sessions members vote by named or secret ballot."), field="method")
     now = utcnow()
     if data.closes_at is None or not now + MIN_DURATION <= data.closes_at <= now + MAX_DURATION:

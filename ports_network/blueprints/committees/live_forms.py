@@ -10,11 +10,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ... import labels
 from ...models import AttendanceStatus, User, VoteChoice, VoteMethod
+from ...models.committee_vote import ELECTRONIC_METHODS
 from ...services import committee_async_votes, committee_motions
 from ..forms import options
 
 NONE = 0
-ELECTRONIC = [(m.value, labels.label(m)) for m in (VoteMethod.NAMED, VoteMethod.SECRET)]
+ELECTRONIC = [(m.value, labels.label(m)) for m in ELECTRONIC_METHODS]
 
 
 class ItemForm(FlaskForm):
